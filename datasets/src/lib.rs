@@ -1,0 +1,1 @@
+//! rlvr-datasets: typed records and the file formats Hugging Face datasets publish.
