@@ -5,5 +5,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
 export OMP_NUM_THREADS=${OMP_NUM_THREADS:-1}
-cargo build --release --locked
+cargo build --release
 ./target/release/rlvr demo "$@"

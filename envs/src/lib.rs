@@ -7,13 +7,16 @@
 //! masks errors; it never turns them into a reward.
 
 pub mod api;
+pub mod code;
 pub mod conformance;
 pub mod error;
 pub mod example;
 pub mod extract;
 pub mod id;
+pub mod math;
 pub mod registry;
 pub mod seed;
+pub mod swe;
 
 pub use api::{Environment, Episode, Message, Outcome, Role, Step, Task, Verdict};
 pub use error::{EnvError, Result};

@@ -40,6 +40,9 @@ impl Registry {
     pub fn with_builtins() -> Self {
         let mut reg = Registry::new();
         crate::example::register(&mut reg);
+        crate::math::register(&mut reg);
+        crate::code::register(&mut reg);
+        crate::swe::register(&mut reg);
         reg
     }
 

@@ -1,0 +1,1 @@
+//! The MiniMax-M1 hybrid model: config, layers, checkpoints, generation.
