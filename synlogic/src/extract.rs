@@ -1,0 +1,161 @@
+//! Finding the answer region of a response, in the formats SynLogic's prompts ask for.
+//!
+//! Every function here is linear in the length of the text (no backtracking regexes), so a 1 MB
+//! response costs about a millisecond. Callers strip `<think>...</think>` first.
+
+/// The bodies of the fenced code blocks opened by "```" + `lang` (e.g. `"python"`), left to right,
+/// trimmed. Like SynLogic's non-greedy fence regex: a block runs to the next "```".
+pub fn fenced_blocks<'a>(text: &'a str, lang: &str) -> Vec<&'a str> {
+    let opener = format!("```{lang}");
+    let mut blocks = Vec::new();
+    let mut pos = 0;
+    while let Some(found) = text[pos..].find(&opener) {
+        let start = pos + found + opener.len();
+        let Some(len) = text[start..].find("```") else {
+            break;
+        };
+        let mut body = &text[start..start + len];
+        if lang.is_empty() {
+            body = strip_language_tag(body);
+        }
+        blocks.push(body.trim());
+        pos = start + len + 3;
+    }
+    blocks
+}
+
+/// Drops a language word right after an opening fence ("```json\n[...]" gives "[...]").
+fn strip_language_tag(body: &str) -> &str {
+    let word_len = body
+        .bytes()
+        .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_' || *b == b'+' || *b == b'-')
+        .count();
+    if word_len > 0 && body[word_len..].starts_with(['\n', '\r']) {
+        &body[word_len..]
+    } else {
+        body
+    }
+}
+
+/// The last "```python" block, else the last fenced block of any language.
+pub fn last_python_or_any_block(text: &str) -> Option<&str> {
+    fenced_blocks(text, "python")
+        .pop()
+        .or_else(|| fenced_blocks(text, "").pop())
+}
+
+/// The contents of every `[[...]]` group that holds no `]` inside (SynLogic's `\[\[([^\]]+)\]\]`),
+/// left to right.
+pub fn double_bracket_groups(text: &str) -> Vec<&str> {
+    let bytes = text.as_bytes();
+    let mut groups = Vec::new();
+    let mut i = 0;
+    // Position of the next ']' at or after some index, cached so the scan stays linear.
+    let mut next_close: Option<usize> = None;
+    while i + 1 < bytes.len() {
+        if bytes[i] != b'[' || bytes[i + 1] != b'[' {
+            i += 1;
+            continue;
+        }
+        let from = i + 2;
+        let close = match next_close {
+            Some(c) if c >= from => Some(c),
+            _ => text[from..].find(']').map(|c| c + from),
+        };
+        next_close = close;
+        let Some(close) = close else { break };
+        if close > from && bytes.get(close + 1) == Some(&b']') {
+            groups.push(&text[from..close]);
+            i = close + 2;
+        } else {
+            i += 1;
+        }
+    }
+    groups
+}
+
+/// The last span of `text` that starts with `open` and whose brackets (`open_char`/`close_char`)
+/// balance, e.g. the last `[[...]]` matrix. Nesting deeper than `max_depth` abandons that span.
+pub fn last_balanced(
+    text: &str,
+    open_char: char,
+    close_char: char,
+    max_depth: usize,
+) -> Option<&str> {
+    let bytes = text.as_bytes();
+    let (open_b, close_b) = (open_char as u8, close_char as u8);
+    // Scan right to left: the first close bracket met from the end, matched leftwards.
+    let mut end = bytes.len();
+    while let Some(close) = bytes[..end].iter().rposition(|&b| b == close_b) {
+        let mut depth = 0usize;
+        let mut j = close + 1;
+        let mut found = None;
+        while j > 0 {
+            j -= 1;
+            if bytes[j] == close_b {
+                depth += 1;
+                if depth > max_depth {
+                    break;
+                }
+            } else if bytes[j] == open_b {
+                depth -= 1;
+                if depth == 0 {
+                    found = Some(j);
+                    break;
+                }
+            }
+        }
+        if let Some(start) = found {
+            return Some(&text[start..=close]);
+        }
+        end = close;
+        // A span that failed cannot succeed from further left with the same closers: skip past
+        // the region we already scanned to keep this linear.
+        end = end.min(j);
+        if end == 0 {
+            break;
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_fenced_blocks_like_synlogic() {
+        let text = "a ```python\n[[1]]\n``` b ```python [[2]] ``` c ```json\n[3]\n```";
+        assert_eq!(fenced_blocks(text, "python"), vec!["[[1]]", "[[2]]"]);
+        assert_eq!(last_python_or_any_block(text), Some("[[2]]"));
+        assert_eq!(last_python_or_any_block("x ```json\n[3]\n```"), Some("[3]"));
+        assert_eq!(
+            fenced_blocks("```python never closed", "python"),
+            Vec::<&str>::new()
+        );
+    }
+
+    #[test]
+    fn finds_double_bracket_groups() {
+        assert_eq!(
+            double_bracket_groups("[[1 2,3 4]] and [[5]] [[x] ]]"),
+            vec!["1 2,3 4", "5"]
+        );
+        assert_eq!(double_bracket_groups("[[[1 2]]"), vec!["[1 2"]);
+        assert!(double_bracket_groups(&"[[".repeat(10_000)).is_empty());
+    }
+
+    #[test]
+    fn finds_last_balanced_span() {
+        assert_eq!(
+            last_balanced("x [[1],[2]] y [[3]] z", '[', ']', 8),
+            Some("[[3]]")
+        );
+        assert_eq!(
+            last_balanced("((1,2),(3,4))", '(', ')', 8),
+            Some("((1,2),(3,4))")
+        );
+        assert_eq!(last_balanced("no brackets", '[', ']', 8), None);
+        assert_eq!(last_balanced(&"]".repeat(100_000), '[', ']', 8), None);
+    }
+}

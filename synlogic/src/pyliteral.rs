@@ -1,0 +1,328 @@
+//! A bounded parser for the Python literals SynLogic answers are written in (what `ast.literal_eval`
+//! accepts for our tasks): integers, floats, strings, `None`/`True`/`False`, lists, tuples, dicts.
+//!
+//! Bounded: nesting deeper than [`MAX_DEPTH`] is an error rather than a stack overflow, and the
+//! parser is a single left-to-right pass.
+
+use std::fmt;
+
+/// Nesting limit; SynLogic's answers nest at most three deep.
+pub const MAX_DEPTH: usize = 32;
+
+/// A parsed literal.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PyValue {
+    Int(i64),
+    Float(f64),
+    Str(String),
+    Bool(bool),
+    None,
+    List(Vec<PyValue>),
+    Tuple(Vec<PyValue>),
+    Dict(Vec<(PyValue, PyValue)>),
+}
+
+impl PyValue {
+    /// The items of a list or tuple.
+    pub fn as_seq(&self) -> Option<&[PyValue]> {
+        match self {
+            PyValue::List(v) | PyValue::Tuple(v) => Some(v),
+            _ => None,
+        }
+    }
+
+    /// An integer (not a bool, not a float).
+    pub fn as_int(&self) -> Option<i64> {
+        match self {
+            PyValue::Int(n) => Some(*n),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            PyValue::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+/// Why a literal did not parse.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LiteralError {
+    pub offset: usize,
+    pub message: &'static str,
+}
+
+impl fmt::Display for LiteralError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} at byte {}", self.message, self.offset)
+    }
+}
+
+impl std::error::Error for LiteralError {}
+
+/// Parses one literal; only whitespace and `#` comments may surround it.
+pub fn parse(text: &str) -> Result<PyValue, LiteralError> {
+    let mut p = Parser {
+        src: text.as_bytes(),
+        text,
+        pos: 0,
+    };
+    let value = p.value(0)?;
+    p.skip_space();
+    if p.pos != p.src.len() {
+        return Err(p.err("unexpected text after the literal"));
+    }
+    Ok(value)
+}
+
+/// An integer matrix from a literal: a list or tuple of equal-length lists or tuples of integers.
+pub fn int_matrix(value: &PyValue) -> Option<Vec<Vec<i64>>> {
+    value
+        .as_seq()?
+        .iter()
+        .map(|row| row.as_seq()?.iter().map(PyValue::as_int).collect())
+        .collect()
+}
+
+struct Parser<'a> {
+    src: &'a [u8],
+    text: &'a str,
+    pos: usize,
+}
+
+impl Parser<'_> {
+    fn err(&self, message: &'static str) -> LiteralError {
+        LiteralError {
+            offset: self.pos,
+            message,
+        }
+    }
+
+    fn skip_space(&mut self) {
+        while let Some(&b) = self.src.get(self.pos) {
+            match b {
+                b' ' | b'\t' | b'\n' | b'\r' => self.pos += 1,
+                b'#' => {
+                    while self.src.get(self.pos).is_some_and(|&b| b != b'\n') {
+                        self.pos += 1;
+                    }
+                }
+                _ => break,
+            }
+        }
+    }
+
+    fn value(&mut self, depth: usize) -> Result<PyValue, LiteralError> {
+        if depth > MAX_DEPTH {
+            return Err(self.err("nesting too deep"));
+        }
+        self.skip_space();
+        match self.src.get(self.pos) {
+            None => Err(self.err("expected a value")),
+            Some(b'[') => {
+                self.pos += 1;
+                let (items, _) = self.items(b']', depth)?;
+                Ok(PyValue::List(items))
+            }
+            Some(b'(') => {
+                self.pos += 1;
+                let (mut items, trailing_comma) = self.items(b')', depth)?;
+                // `(x)` is x itself; `(x,)` and `()` are tuples.
+                if items.len() == 1 && !trailing_comma {
+                    Ok(items.pop().expect("one item"))
+                } else {
+                    Ok(PyValue::Tuple(items))
+                }
+            }
+            Some(b'{') => {
+                self.pos += 1;
+                self.dict(depth)
+            }
+            Some(b'\'' | b'"') => self.string(),
+            Some(b) if b.is_ascii_digit() || *b == b'-' || *b == b'+' || *b == b'.' => {
+                self.number()
+            }
+            Some(_) => self.word(),
+        }
+    }
+
+    /// Comma-separated values up to `close`; returns whether the last item had a trailing comma.
+    fn items(&mut self, close: u8, depth: usize) -> Result<(Vec<PyValue>, bool), LiteralError> {
+        let mut items = Vec::new();
+        let mut trailing_comma = false;
+        loop {
+            self.skip_space();
+            if self.src.get(self.pos) == Some(&close) {
+                self.pos += 1;
+                return Ok((items, trailing_comma));
+            }
+            items.push(self.value(depth + 1)?);
+            self.skip_space();
+            match self.src.get(self.pos) {
+                Some(b',') => {
+                    self.pos += 1;
+                    trailing_comma = true;
+                }
+                Some(&b) if b == close => {
+                    trailing_comma = false;
+                }
+                _ => return Err(self.err("expected `,` or a closing bracket")),
+            }
+        }
+    }
+
+    fn dict(&mut self, depth: usize) -> Result<PyValue, LiteralError> {
+        let mut entries = Vec::new();
+        loop {
+            self.skip_space();
+            if self.src.get(self.pos) == Some(&b'}') {
+                self.pos += 1;
+                return Ok(PyValue::Dict(entries));
+            }
+            let key = self.value(depth + 1)?;
+            self.skip_space();
+            if self.src.get(self.pos) != Some(&b':') {
+                return Err(self.err("expected `:` in a dict"));
+            }
+            self.pos += 1;
+            let value = self.value(depth + 1)?;
+            entries.push((key, value));
+            self.skip_space();
+            match self.src.get(self.pos) {
+                Some(b',') => self.pos += 1,
+                Some(b'}') => {}
+                _ => return Err(self.err("expected `,` or `}` in a dict")),
+            }
+        }
+    }
+
+    fn string(&mut self) -> Result<PyValue, LiteralError> {
+        let quote = self.src[self.pos];
+        self.pos += 1;
+        let mut out = String::new();
+        let start = self.pos;
+        let mut chunk_start = start;
+        while let Some(&b) = self.src.get(self.pos) {
+            if b == quote {
+                out.push_str(&self.text[chunk_start..self.pos]);
+                self.pos += 1;
+                return Ok(PyValue::Str(out));
+            }
+            if b == b'\n' {
+                return Err(self.err("newline inside a string"));
+            }
+            if b == b'\\' {
+                out.push_str(&self.text[chunk_start..self.pos]);
+                let escaped = self.src.get(self.pos + 1).copied();
+                match escaped {
+                    Some(b'n') => out.push('\n'),
+                    Some(b't') => out.push('\t'),
+                    Some(b'\\') => out.push('\\'),
+                    Some(b'\'') => out.push('\''),
+                    Some(b'"') => out.push('"'),
+                    _ => return Err(self.err("unsupported escape in a string")),
+                }
+                self.pos += 2;
+                chunk_start = self.pos;
+                continue;
+            }
+            self.pos += 1;
+        }
+        Err(self.err("unterminated string"))
+    }
+
+    fn number(&mut self) -> Result<PyValue, LiteralError> {
+        let start = self.pos;
+        if matches!(self.src.get(self.pos), Some(b'-' | b'+')) {
+            self.pos += 1;
+        }
+        let mut is_float = false;
+        while let Some(&b) = self.src.get(self.pos) {
+            match b {
+                b'0'..=b'9' | b'_' => {}
+                b'.' | b'e' | b'E' => is_float = true,
+                b'-' | b'+' if matches!(self.src[self.pos - 1], b'e' | b'E') => {}
+                _ => break,
+            }
+            self.pos += 1;
+        }
+        let literal: String = self.text[start..self.pos]
+            .chars()
+            .filter(|&c| c != '_')
+            .collect();
+        if is_float {
+            literal
+                .parse::<f64>()
+                .map(PyValue::Float)
+                .map_err(|_| self.err("malformed number"))
+        } else {
+            literal
+                .parse::<i64>()
+                .map(PyValue::Int)
+                .map_err(|_| self.err("malformed or too large integer"))
+        }
+    }
+
+    fn word(&mut self) -> Result<PyValue, LiteralError> {
+        let rest = &self.text[self.pos..];
+        for (word, value) in [
+            ("None", PyValue::None),
+            ("True", PyValue::Bool(true)),
+            ("False", PyValue::Bool(false)),
+        ] {
+            if rest.starts_with(word) {
+                self.pos += word.len();
+                return Ok(value);
+            }
+        }
+        Err(self.err("not a literal"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_nested_literals() {
+        let v = parse("((1, 2), [3, -4],)  # done").unwrap();
+        assert_eq!(int_matrix(&v), Some(vec![vec![1, 2], vec![3, -4]]));
+        assert_eq!(parse("(7)").unwrap(), PyValue::Int(7));
+        assert_eq!(
+            parse("(7,)").unwrap(),
+            PyValue::Tuple(vec![PyValue::Int(7)])
+        );
+        assert_eq!(
+            parse("{'A': [(1, 2)], \"B\": None}").unwrap(),
+            PyValue::Dict(vec![
+                (
+                    PyValue::Str("A".into()),
+                    PyValue::List(vec![PyValue::Tuple(vec![PyValue::Int(1), PyValue::Int(2)])])
+                ),
+                (PyValue::Str("B".into()), PyValue::None)
+            ])
+        );
+        assert_eq!(parse("'a\\'b'").unwrap(), PyValue::Str("a'b".into()));
+        assert_eq!(parse("2.5").unwrap(), PyValue::Float(2.5));
+    }
+
+    #[test]
+    fn rejects_malformed_and_deep_input() {
+        for bad in [
+            "",
+            "[1,",
+            "[1 2]",
+            "(1,2",
+            "abc",
+            "[1]]",
+            "99999999999999999999",
+            "'open",
+        ] {
+            assert!(parse(bad).is_err(), "{bad:?} should not parse");
+        }
+        let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+        assert_eq!(parse(&deep).unwrap_err().message, "nesting too deep");
+    }
+}

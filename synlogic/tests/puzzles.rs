@@ -1,0 +1,117 @@
+//! The contract every task in `tasks::ALL` must keep: deterministic generation, the reference
+//! response verifies at every level, a corrupted one does not, and the environment conforms.
+
+use rlvr_envs::conformance::{check, CheckConfig};
+use rlvr_envs::Registry;
+use rlvr_synlogic::{env::config_for, tasks, Difficulty, GenOptions, Language};
+
+/// Changes the last digit of the response, which breaks the stated solution of every task here.
+fn corrupt(response: &str) -> String {
+    let mut chars: Vec<char> = response.chars().collect();
+    let pos = chars
+        .iter()
+        .rposition(|c| c.is_ascii_digit())
+        .expect("a digit in the answer");
+    let d = chars[pos].to_digit(10).unwrap();
+    chars[pos] = char::from_digit((d + 1) % 10, 10).unwrap();
+    chars.into_iter().collect()
+}
+
+#[test]
+fn generation_is_deterministic_and_seed_dependent() {
+    for puzzle in tasks::ALL {
+        let options = GenOptions::at(Difficulty::new(4).unwrap());
+        let a = puzzle.generate(7, 3, options).unwrap();
+        let b = puzzle.generate(7, 3, options).unwrap();
+        assert_eq!(a, b, "{}", puzzle.id());
+        let c = puzzle.generate(8, 3, options).unwrap();
+        assert_ne!(a.metadata, c.metadata, "{}", puzzle.id());
+        let d = puzzle.generate(7, 4, options).unwrap();
+        assert_ne!(a.metadata, d.metadata, "{}", puzzle.id());
+    }
+}
+
+#[test]
+fn reference_verifies_and_corruption_fails_at_every_level() {
+    for puzzle in tasks::ALL {
+        for level in Difficulty::all() {
+            for index in 0..3 {
+                let instance = puzzle.generate(1, index, GenOptions::at(level)).unwrap();
+                assert_eq!(instance.difficulty, level);
+                let gold = instance.gold();
+                let reference = puzzle.reference_response(gold).unwrap();
+                let judged = puzzle.verify(gold, &reference).unwrap();
+                assert!(
+                    judged.is_correct(),
+                    "{} level {level}: {judged:?}",
+                    puzzle.id()
+                );
+                let with_thinking = format!("<think>no idea, maybe [[1]]</think>{reference}");
+                assert!(puzzle.verify(gold, &with_thinking).unwrap().is_correct());
+                let judged = puzzle.verify(gold, &corrupt(&reference)).unwrap();
+                assert!(
+                    !judged.is_correct(),
+                    "{} level {level}: corruption accepted",
+                    puzzle.id()
+                );
+                assert!(!puzzle.verify(gold, "").unwrap().is_correct());
+            }
+        }
+    }
+}
+
+#[test]
+fn language_can_be_forced_without_changing_the_puzzle() {
+    for puzzle in tasks::ALL {
+        let level = Difficulty::new(3).unwrap();
+        let en = puzzle
+            .generate(
+                2,
+                0,
+                GenOptions {
+                    difficulty: level,
+                    language: Some(Language::En),
+                },
+            )
+            .unwrap();
+        let zh = puzzle
+            .generate(
+                2,
+                0,
+                GenOptions {
+                    difficulty: level,
+                    language: Some(Language::Zh),
+                },
+            )
+            .unwrap();
+        let is_cjk = |s: &str| s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+        assert!(!is_cjk(&en.question), "{}: {}", puzzle.id(), en.question);
+        assert!(is_cjk(&zh.question), "{}: {}", puzzle.id(), zh.question);
+        assert_eq!(en.answer, zh.answer, "{}", puzzle.id());
+    }
+}
+
+#[test]
+fn every_task_is_a_conforming_environment() {
+    let mut reg = Registry::new();
+    rlvr_synlogic::register(&mut reg);
+    assert_eq!(reg.specs().count(), tasks::ALL.len());
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    for puzzle in tasks::ALL {
+        for level in [1, 10] {
+            let id = format!("synlogic/{}@1", puzzle.id());
+            let env = reg
+                .build(&id, &config_for(Difficulty::new(level).unwrap()))
+                .unwrap();
+            let report = runtime.block_on(check(env.as_ref(), &CheckConfig::default()));
+            assert!(report.passed(), "{report:#?}");
+        }
+        let bad = reg.build(
+            &format!("synlogic/{}@1", puzzle.id()),
+            &serde_json::json!({"difficulty": 11}),
+        );
+        assert!(bad.is_err());
+    }
+}
