@@ -85,7 +85,8 @@ impl Search {
     }
 
     fn run(&mut self) {
-        // The empty cell with the fewest candidates (a forced cell stops the scan early).
+        // Candidates of every empty cell; the empty cell with the fewest is the branching cell.
+        let mut cands = [0u16; 81];
         let mut best = usize::MAX;
         let mut best_mask = 0u16;
         let mut best_count = u32::MAX;
@@ -95,14 +96,16 @@ impl Search {
             }
             let mask = self.candidates(i);
             let count = mask.count_ones();
+            if count == 0 {
+                return;
+            }
+            cands[i] = mask;
             if count < best_count {
-                if count == 0 {
-                    return;
-                }
                 best = i;
                 best_mask = mask;
                 best_count = count;
                 if count == 1 {
+                    // A forced cell: branch on it without looking further.
                     break;
                 }
             }
@@ -113,6 +116,37 @@ impl Search {
                 self.first = Some(self.cells);
             }
             return;
+        }
+        if best_count > 1 {
+            // Hidden singles: a digit with one place left in a unit is forced there; a digit with
+            // no place left is a dead end. This prunes most of the exhaustive uniqueness proofs.
+            for unit in &UNITS {
+                let (mut once, mut twice, mut used) = (0u16, 0u16, 0u16);
+                for &c in unit {
+                    let c = usize::from(c);
+                    if self.cells[c] != 0 {
+                        used |= 1 << (self.cells[c] - 1);
+                    } else {
+                        twice |= once & cands[c];
+                        once |= cands[c];
+                    }
+                }
+                if (once | used) != ALL_DIGITS {
+                    return;
+                }
+                let hidden = once & !twice;
+                if hidden != 0 {
+                    let bit = hidden & hidden.wrapping_neg();
+                    let cell = unit
+                        .iter()
+                        .map(|&c| usize::from(c))
+                        .find(|&c| self.cells[c] == 0 && cands[c] & bit != 0)
+                        .expect("a hidden single has a cell");
+                    best = cell;
+                    best_mask = bit;
+                    break;
+                }
+            }
         }
         for k in 0..9 {
             let d = self.order[k];
@@ -129,6 +163,23 @@ impl Search {
         }
     }
 }
+
+/// The 27 units (rows, columns, boxes) as cell indices.
+const UNITS: [[u8; 9]; 27] = {
+    let mut units = [[0u8; 9]; 27];
+    let mut u = 0;
+    while u < 9 {
+        let mut k = 0;
+        while k < 9 {
+            units[u][k] = (u * 9 + k) as u8;
+            units[9 + u][k] = (k * 9 + u) as u8;
+            units[18 + u][k] = ((u / 3 * 3 + k / 3) * 9 + u % 3 * 3 + k % 3) as u8;
+            k += 1;
+        }
+        u += 1;
+    }
+    units
+};
 
 /// What a counting search found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
