@@ -74,6 +74,19 @@ pub fn double_bracket_groups(text: &str) -> Vec<&str> {
     groups
 }
 
+/// Rows of integers from the inside of a `[[...]]` answer: rows separated by commas, numbers by
+/// whitespace (`"1 2 3,4 5 6"`). `None` when a token is not an integer.
+pub fn space_separated_rows(group: &str) -> Option<Vec<Vec<i64>>> {
+    group
+        .split(',')
+        .map(|row| {
+            row.split_whitespace()
+                .map(|t| t.parse::<i64>().ok())
+                .collect()
+        })
+        .collect()
+}
+
 /// The last span of `text` that starts with `open` and whose brackets (`open_char`/`close_char`)
 /// balance, e.g. the last `[[...]]` matrix. Nesting deeper than `max_depth` abandons that span.
 pub fn last_balanced(

@@ -92,6 +92,13 @@ pub trait Puzzle: Send + Sync {
 
     /// The generator knobs behind a level, as JSON, for `DIFFICULTY.md` and `rlvr synlogic bench`.
     fn knobs(&self, difficulty: Difficulty) -> serde_json::Value;
+
+    /// Our solver's effort (search nodes) on an instance this task generated: the measure that the
+    /// difficulty ladder must raise. Tasks whose generator already solves record it in metadata;
+    /// the others solve here, outside the timed generation path.
+    fn solver_effort(&self, instance: &Instance) -> Option<u64> {
+        instance.solver_nodes()
+    }
 }
 
 /// The random stream of one instance: separated by task and difficulty, so levels do not share draws.

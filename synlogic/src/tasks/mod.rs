@@ -21,10 +21,15 @@
 use crate::error::SynlogicError;
 use crate::puzzle::Puzzle;
 
+pub mod futoshiki;
 pub mod sudoku;
 
 /// Every task, one line each, in `rlvr synlogic list` order.
-pub static ALL: &[&dyn Puzzle] = &[&sudoku::Sudoku];
+#[rustfmt::skip]
+pub static ALL: &[&dyn Puzzle] = &[
+    &sudoku::Sudoku,
+    &futoshiki::Futoshiki,
+];
 
 /// The task named `id`.
 pub fn find(id: &str) -> Result<&'static dyn Puzzle, SynlogicError> {

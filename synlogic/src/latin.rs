@@ -1,0 +1,224 @@
+//! Latin squares (each of 1..=n once per row and column), shared by futoshiki, skyscraper_puzzle and
+//! calcudoko: a random complete square, and a row-major backtracking solver whose extra rules are a
+//! callback, counting the nodes it tries as the measure of solver effort.
+
+use rand::seq::SliceRandom;
+
+use rlvr_envs::seed::TaskRng;
+
+/// A random Latin square of order `n` (row-major, values 1..=n): cells filled row by row with a
+/// shuffled candidate order, backtracking when a column runs out.
+pub fn random_square(n: usize, rng: &mut TaskRng) -> Vec<u8> {
+    assert!((1..=16).contains(&n), "Latin squares of order 1..=16");
+    let mut grid = vec![0u8; n * n];
+    let mut rows = vec![0u32; n];
+    let mut cols = vec![0u32; n];
+    // Per cell: the shuffled candidates and how many have been tried.
+    let mut order: Vec<Vec<u8>> = vec![Vec::new(); n * n];
+    let mut tried = vec![0usize; n * n];
+    let mut cell = 0;
+    while cell < n * n {
+        let (r, c) = (cell / n, cell % n);
+        if tried[cell] == 0 {
+            let mut values: Vec<u8> = (1..=n as u8).collect();
+            values.shuffle(rng);
+            order[cell] = values;
+        }
+        if grid[cell] != 0 {
+            let bit = 1u32 << grid[cell];
+            rows[r] &= !bit;
+            cols[c] &= !bit;
+            grid[cell] = 0;
+        }
+        let mut placed = false;
+        while tried[cell] < n {
+            let v = order[cell][tried[cell]];
+            tried[cell] += 1;
+            let bit = 1u32 << v;
+            if (rows[r] | cols[c]) & bit == 0 {
+                grid[cell] = v;
+                rows[r] |= bit;
+                cols[c] |= bit;
+                placed = true;
+                break;
+            }
+        }
+        if placed {
+            cell += 1;
+            if cell < n * n {
+                tried[cell] = 0;
+            }
+        } else {
+            // Dead end: retry the previous cell with its next candidate.
+            tried[cell] = 0;
+            cell = cell.checked_sub(1).expect("a Latin square always exists");
+        }
+    }
+    grid
+}
+
+/// Extra rules of a Latin-square puzzle, checked right after `cell` is filled (row-major order,
+/// so every earlier cell is filled and every later one is 0).
+pub trait Rules {
+    fn allows(&self, grid: &[u8], n: usize, cell: usize) -> bool;
+}
+
+/// What a search found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Search {
+    pub solutions: u32,
+    pub nodes: u64,
+    /// Whether the node budget ran out before the search finished.
+    pub exhausted: bool,
+}
+
+/// Counts solutions of the puzzle (givens: nonzero cells) up to `limit`, trying at most `max_nodes`.
+pub fn solve(n: usize, givens: &[u8], rules: &impl Rules, limit: u32, max_nodes: u64) -> Search {
+    let mut state = State {
+        n,
+        grid: givens.to_vec(),
+        givens,
+        rows: vec![0; n],
+        cols: vec![0; n],
+        search: Search {
+            solutions: 0,
+            nodes: 0,
+            exhausted: false,
+        },
+        limit,
+        max_nodes,
+    };
+    for (i, &v) in givens.iter().enumerate() {
+        if v != 0 {
+            let bit = 1u32 << v;
+            if (state.rows[i / n] | state.cols[i % n]) & bit != 0 {
+                return state.search;
+            }
+            state.rows[i / n] |= bit;
+            state.cols[i % n] |= bit;
+        }
+    }
+    state.run(0, rules);
+    state.search
+}
+
+struct State<'a> {
+    n: usize,
+    grid: Vec<u8>,
+    givens: &'a [u8],
+    rows: Vec<u32>,
+    cols: Vec<u32>,
+    search: Search,
+    limit: u32,
+    max_nodes: u64,
+}
+
+impl State<'_> {
+    fn done(&self) -> bool {
+        self.search.solutions >= self.limit || self.search.exhausted
+    }
+
+    fn run(&mut self, cell: usize, rules: &impl Rules) {
+        let n = self.n;
+        if cell == n * n {
+            self.search.solutions += 1;
+            return;
+        }
+        if self.givens[cell] != 0 {
+            if rules.allows(&self.grid, n, cell) {
+                self.run(cell + 1, rules);
+            }
+            return;
+        }
+        let (r, c) = (cell / n, cell % n);
+        for v in 1..=n as u8 {
+            let bit = 1u32 << v;
+            if (self.rows[r] | self.cols[c]) & bit != 0 {
+                continue;
+            }
+            self.search.nodes += 1;
+            if self.search.nodes > self.max_nodes {
+                self.search.exhausted = true;
+                return;
+            }
+            self.grid[cell] = v;
+            self.rows[r] |= bit;
+            self.cols[c] |= bit;
+            if rules.allows(&self.grid, n, cell) {
+                self.run(cell + 1, rules);
+            }
+            self.rows[r] &= !bit;
+            self.cols[c] &= !bit;
+            self.grid[cell] = 0;
+            if self.done() {
+                return;
+            }
+        }
+    }
+}
+
+/// The first row or column that is not a permutation of 1..=n, if any.
+pub fn violation(grid: &[Vec<i64>], n: usize) -> Option<String> {
+    if grid.len() != n || grid.iter().any(|r| r.len() != n) {
+        return Some(format!("the answer is not a {n}x{n} grid"));
+    }
+    if let Some((r, c)) = (0..n)
+        .flat_map(|r| (0..n).map(move |c| (r, c)))
+        .find(|&(r, c)| !(1..=n as i64).contains(&grid[r][c]))
+    {
+        return Some(format!(
+            "cell ({}, {}) holds {}, not a number 1-{n}",
+            r + 1,
+            c + 1,
+            grid[r][c]
+        ));
+    }
+    for i in 0..n {
+        let (mut row, mut col) = (0u32, 0u32);
+        for j in 0..n {
+            row |= 1 << grid[i][j];
+            col |= 1 << grid[j][i];
+        }
+        let full = ((1u32 << (n + 1)) - 1) & !1;
+        if row != full {
+            return Some(format!("row {} repeats a number", i + 1));
+        }
+        if col != full {
+            return Some(format!("column {} repeats a number", i + 1));
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rlvr_envs::seed::task_rng;
+
+    struct NoRules;
+    impl Rules for NoRules {
+        fn allows(&self, _: &[u8], _: usize, _: usize) -> bool {
+            true
+        }
+    }
+
+    #[test]
+    fn random_squares_are_latin() {
+        for n in 1..=9 {
+            let g = random_square(n, &mut task_rng("latin", 0, n as u64));
+            let rows: Vec<Vec<i64>> = g
+                .chunks(n)
+                .map(|r| r.iter().map(|&v| i64::from(v)).collect())
+                .collect();
+            assert_eq!(violation(&rows, n), None, "{rows:?}");
+        }
+    }
+
+    #[test]
+    fn counts_latin_squares_of_order_three() {
+        let s = solve(3, &[0; 9], &NoRules, 100, 1_000_000);
+        assert_eq!(s.solutions, 12);
+        assert!(!s.exhausted);
+        assert!(solve(4, &[0; 16], &NoRules, 1000, 5).exhausted);
+    }
+}
