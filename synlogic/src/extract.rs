@@ -3,6 +3,24 @@
 //! Every function here is linear in the length of the text (no backtracking regexes), so a 1 MB
 //! response costs about a millisecond. Callers strip `<think>...</think>` first.
 
+use crate::puzzle::Judgement;
+
+/// The longest answer region a verifier parses. Answers of the largest puzzles are a few KB; a
+/// longer region is judged wrong without parsing, which keeps verification time bounded.
+pub const MAX_ANSWER_BYTES: usize = 64 * 1024;
+
+/// `Err(wrong)` when an extracted answer region is too long to be a real answer.
+pub fn within_limit(candidate: &str) -> Result<&str, Judgement> {
+    if candidate.len() > MAX_ANSWER_BYTES {
+        Err(Judgement::wrong(format!(
+            "the answer is {} bytes long, over the {MAX_ANSWER_BYTES}-byte limit",
+            candidate.len()
+        )))
+    } else {
+        Ok(candidate)
+    }
+}
+
 /// The bodies of the fenced code blocks opened by "```" + `lang` (e.g. `"python"`), left to right,
 /// trimmed. Like SynLogic's non-greedy fence regex: a block runs to the next "```".
 pub fn fenced_blocks<'a>(text: &'a str, lang: &str) -> Vec<&'a str> {

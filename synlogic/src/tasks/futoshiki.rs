@@ -221,6 +221,7 @@ fn response_grid(response: &str) -> Result<Vec<Vec<i64>>, Judgement> {
     let group = extract::double_bracket_groups(text)
         .pop()
         .ok_or_else(|| Judgement::unparseable("no [[...]] answer"))?;
+    let group = extract::within_limit(group)?;
     extract::space_separated_rows(group).ok_or_else(|| {
         Judgement::unparseable("the [[...]] answer holds something other than integers")
     })

@@ -21,7 +21,9 @@
 use crate::error::SynlogicError;
 use crate::puzzle::Puzzle;
 
+pub mod calcudoko;
 pub mod futoshiki;
+pub mod skyscraper_puzzle;
 pub mod sudoku;
 
 /// Every task, one line each, in `rlvr synlogic list` order.
@@ -29,6 +31,8 @@ pub mod sudoku;
 pub static ALL: &[&dyn Puzzle] = &[
     &sudoku::Sudoku,
     &futoshiki::Futoshiki,
+    &skyscraper_puzzle::SkyscraperPuzzle,
+    &calcudoko::Calcudoko,
 ];
 
 /// The task named `id`.

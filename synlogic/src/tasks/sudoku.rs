@@ -170,6 +170,7 @@ fn response_grid(response: &str) -> Result<Cells, Judgement> {
         .ok_or_else(|| {
             Judgement::unparseable("no ```python block or ((...)) grid in the answer")
         })?;
+    let candidate = extract::within_limit(candidate)?;
     let value = pyliteral::parse(candidate)
         .map_err(|e| Judgement::unparseable(format!("the answer is not a Python literal: {e}")))?;
     let rows = pyliteral::int_matrix(&value)
