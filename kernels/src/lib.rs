@@ -4,3 +4,4 @@
 //! Every op has a pure-tch reference; fused CUDA versions (when present) are tested against it.
 
 pub mod cuda_runtime;
+pub mod lightning;
