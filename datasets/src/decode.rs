@@ -110,3 +110,12 @@ fn message_without_position(err: &serde_json::Error) -> String {
         None => message,
     }
 }
+
+/// Deserializes one record from a JSON value (a Parquet row).
+pub(crate) fn record_from_value<T: DeserializeOwned>(
+    path: &Path,
+    origin: Origin,
+    value: serde_json::Value,
+) -> Result<T, DatasetError> {
+    serde_path_to_error::deserialize(value).map_err(|err| field_error(path, origin, err))
+}

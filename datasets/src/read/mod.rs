@@ -4,6 +4,7 @@
 mod json_array;
 mod json_lines;
 mod parquet;
+mod parquet_row;
 
 use crate::format::DataFormat;
 use crate::DatasetError;
