@@ -23,8 +23,10 @@ use crate::puzzle::Puzzle;
 
 pub mod calcudoko;
 pub mod futoshiki;
+pub mod kukurasu;
 pub mod skyscraper_puzzle;
 pub mod sudoku;
+pub mod survo;
 
 /// Every task, one line each, in `rlvr synlogic list` order.
 #[rustfmt::skip]
@@ -33,6 +35,8 @@ pub static ALL: &[&dyn Puzzle] = &[
     &futoshiki::Futoshiki,
     &skyscraper_puzzle::SkyscraperPuzzle,
     &calcudoko::Calcudoko,
+    &kukurasu::Kukurasu,
+    &survo::Survo,
 ];
 
 /// The task named `id`.

@@ -1,0 +1,358 @@
+//! `kukurasu`: mark cells of an n x m grid with 1 so that, in every row, the column numbers (1-based)
+//! of its marked cells add up to the row's clue, and in every column the row numbers of its marked
+//! cells add up to the column's clue. The verifier recomputes the sums, so any valid grid passes.
+
+use rand::Rng;
+use serde_json::{json, Value};
+
+use rlvr_envs::extract::strip_think;
+
+use crate::difficulty::Difficulty;
+use crate::error::SynlogicError;
+use crate::extract;
+use crate::instance::{trace_id, Gold, Instance};
+use crate::language::{fill, pick, Bilingual, Language};
+use crate::puzzle::{instance_rng, GenOptions, Judgement, Puzzle};
+use crate::pyliteral::{self, PyValue};
+
+const ID: &str = "kukurasu";
+
+/// (side, probability that a cell is 1) per level. SynLogic's run.sh spans 3x3..6x6 at p = 0.2/0.3;
+/// its README reports 8x8 at p = 0.5 beyond DeepSeek-R1.
+const LEVELS: [(usize, f64); 10] = [
+    (3, 0.3),
+    (4, 0.3),
+    (5, 0.4),
+    (5, 0.3),
+    (6, 0.4),
+    (6, 0.3),
+    (7, 0.3),
+    (7, 0.4),
+    (8, 0.3),
+    (8, 0.4),
+];
+
+const INTROS: &[Bilingual] = &[
+    Bilingual {
+        en: "Solve this {n}x{m} Kukurasu puzzle.",
+        zh: "请解这道 {n}x{m} 的 Kukurasu 谜题。",
+    },
+    Bilingual {
+        en: "Here is a {n}x{m} Kukurasu grid; decide which cells hold a 1.",
+        zh: "这是一个 {n}x{m} 的 Kukurasu 网格，请判断哪些格子填 1。",
+    },
+    Bilingual {
+        en: "Complete the {n}x{m} Kukurasu below by marking cells with 1 or X.",
+        zh: "请用 1 或 X 标记下方 {n}x{m} Kukurasu 中的每个格子。",
+    },
+];
+
+const RULES: Bilingual = Bilingual {
+    en: "Each cell is either 1 or X. A 1 in column j (counting from 1) adds j to its row's total, and a 1 in row i (counting from 1) adds i to its column's total. The totals must equal the clues: rows from top to bottom {rows}; columns from left to right {cols}.",
+    zh: "每个格子要么是 1 要么是 X。第 j 列（从 1 开始计数）中的 1 给它所在行的总和加 j，第 i 行（从 1 开始计数）中的 1 给它所在列的总和加 i。各总和必须等于给定的线索：各行从上到下为 {rows}；各列从左到右为 {cols}。",
+};
+
+const FORMAT: Bilingual = Bilingual {
+    en: "At the end, give the grid as a list of rows of \"1\" and \"X\" strings in double quotes, e.g. [[\"X\", \"1\", \"X\"], [\"1\", \"X\", \"1\"]].",
+    zh: "请在最后把网格写成由各行组成的列表，每个格子是用双引号括起的 \"1\" 或 \"X\"，例如 [[\"X\", \"1\", \"X\"], [\"1\", \"X\", \"1\"]]。",
+};
+
+/// The kukurasu task.
+pub struct Kukurasu;
+
+struct Board {
+    n: usize,
+    m: usize,
+    row_sums: Vec<i64>,
+    col_sums: Vec<i64>,
+}
+
+fn sums(grid: &[Vec<bool>], n: usize, m: usize) -> (Vec<i64>, Vec<i64>) {
+    let rows = (0..n)
+        .map(|i| (0..m).filter(|&j| grid[i][j]).map(|j| j as i64 + 1).sum())
+        .collect();
+    let cols = (0..m)
+        .map(|j| (0..n).filter(|&i| grid[i][j]).map(|i| i as i64 + 1).sum())
+        .collect();
+    (rows, cols)
+}
+
+fn read_board(gold: Gold<'_>) -> Result<Board, SynlogicError> {
+    let m_ = gold.metadata;
+    let size = |key: &'static str| {
+        m_.get(key)
+            .and_then(Value::as_u64)
+            .filter(|v| (1..=32).contains(v))
+            .map(|v| v as usize)
+            .ok_or_else(|| {
+                SynlogicError::bad_record(
+                    ID,
+                    "metadata",
+                    format!("`{key}` is not an integer 1..=32"),
+                )
+            })
+    };
+    let (n, m) = (size("n")?, size("m")?);
+    let list = |key: &'static str, len: usize| {
+        m_.get(key)
+            .and_then(Value::as_array)
+            .filter(|a| a.len() == len)
+            .and_then(|a| a.iter().map(Value::as_i64).collect::<Option<Vec<_>>>())
+            .ok_or_else(|| {
+                SynlogicError::bad_record(ID, "metadata", format!("`{key}` is not {len} integers"))
+            })
+    };
+    Ok(Board {
+        n,
+        m,
+        row_sums: list("row_sums", n)?,
+        col_sums: list("col_sums", m)?,
+    })
+}
+
+fn response_grid(response: &str) -> Result<Vec<Vec<bool>>, Judgement> {
+    let text = strip_think(response);
+    let candidate = extract::last_python_or_any_block(text)
+        .or_else(|| extract::last_balanced(text, '[', ']', 4))
+        .ok_or_else(|| Judgement::unparseable("no [[...]] grid in the answer"))?;
+    let candidate = extract::within_limit(candidate)?;
+    let value = pyliteral::parse(candidate)
+        .map_err(|e| Judgement::unparseable(format!("the answer is not a list literal: {e}")))?;
+    let rows = value
+        .as_seq()
+        .ok_or_else(|| Judgement::wrong("the answer is not a list of rows"))?;
+    rows.iter()
+        .map(|row| {
+            row.as_seq()
+                .ok_or_else(|| Judgement::wrong("a row is not a list"))?
+                .iter()
+                .map(|cell| match cell {
+                    PyValue::Str(s) if s == "1" => Ok(true),
+                    PyValue::Str(s) if s == "X" => Ok(false),
+                    _ => Err(Judgement::wrong("cells must be the strings \"1\" or \"X\"")),
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// Row-by-row search over the column sets that reach each row's clue; counts the sets tried.
+fn solve_nodes(board: &Board) -> u64 {
+    let (n, m) = (board.n, board.m);
+    // Subsets of columns (bitmasks) by the sum of their 1-based column numbers.
+    let max_sum = m * (m + 1) / 2;
+    let mut by_sum: Vec<Vec<u32>> = vec![Vec::new(); max_sum + 1];
+    for mask in 0u32..(1 << m) {
+        let s: usize = (0..m)
+            .filter(|&j| mask & (1 << j) != 0)
+            .map(|j| j + 1)
+            .sum();
+        by_sum[s].push(mask);
+    }
+    let mut col_left: Vec<i64> = board.col_sums.clone();
+    let mut nodes = 0u64;
+    fn go(
+        row: usize,
+        n: usize,
+        m: usize,
+        board: &Board,
+        by_sum: &[Vec<u32>],
+        col_left: &mut [i64],
+        nodes: &mut u64,
+    ) -> bool {
+        if row == n {
+            return col_left.iter().all(|&c| c == 0);
+        }
+        let Some(options) = usize::try_from(board.row_sums[row])
+            .ok()
+            .and_then(|s| by_sum.get(s))
+        else {
+            return false;
+        };
+        let weight = row as i64 + 1;
+        // What rows below can still add to a column.
+        let later: i64 = ((row + 2)..=n).map(|i| i as i64).sum();
+        for &mask in options {
+            *nodes += 1;
+            let fits = (0..m).all(|j| {
+                let left = col_left[j] - if mask & (1 << j) != 0 { weight } else { 0 };
+                left >= 0 && left <= later
+            });
+            if !fits {
+                continue;
+            }
+            for (j, c) in col_left.iter_mut().enumerate() {
+                if mask & (1 << j) != 0 {
+                    *c -= weight;
+                }
+            }
+            let found = go(row + 1, n, m, board, by_sum, col_left, nodes);
+            for (j, c) in col_left.iter_mut().enumerate() {
+                if mask & (1 << j) != 0 {
+                    *c += weight;
+                }
+            }
+            if found {
+                return true;
+            }
+        }
+        false
+    }
+    go(0, n, m, board, &by_sum, &mut col_left, &mut nodes);
+    nodes
+}
+
+fn cell_text(on: bool) -> &'static str {
+    if on {
+        "1"
+    } else {
+        "X"
+    }
+}
+
+fn list_text(v: &[i64]) -> String {
+    format!("{v:?}")
+}
+
+impl Puzzle for Kukurasu {
+    fn id(&self) -> &'static str {
+        ID
+    }
+
+    fn summary(&self) -> &'static str {
+        "SynLogic kukurasu: weighted row and column sums of marked cells"
+    }
+
+    fn knobs(&self, difficulty: Difficulty) -> Value {
+        let (n, p) = difficulty.pick(&LEVELS);
+        json!({ "n": n, "m": n, "ones_probability": p })
+    }
+
+    fn generate(
+        &self,
+        seed: u64,
+        index: u64,
+        options: GenOptions,
+    ) -> Result<Instance, SynlogicError> {
+        let level = options.difficulty;
+        let (n, p) = level.pick(&LEVELS);
+        let m = n;
+        let mut rng = instance_rng(ID, seed, index, level);
+        let language = Language::draw(&mut rng, options.language);
+        let trace = trace_id(&mut rng);
+        // Like SynLogic, redraw until no row or column is empty (a zero clue); give up after a bound.
+        let mut grid = Vec::new();
+        let mut found = false;
+        for _ in 0..10_000 {
+            grid = (0..n)
+                .map(|_| (0..m).map(|_| rng.gen_bool(p)).collect::<Vec<bool>>())
+                .collect::<Vec<_>>();
+            let full_rows = grid.iter().all(|r| r.iter().any(|&b| b));
+            let full_cols = (0..m).all(|j| grid.iter().any(|r| r[j]));
+            if full_rows && full_cols {
+                found = true;
+                break;
+            }
+        }
+        if !found {
+            return Err(SynlogicError::Generation {
+                task: ID,
+                seed,
+                index,
+                message: "no grid without an empty row or column in 10000 draws".into(),
+            });
+        }
+        let (row_sums, col_sums) = sums(&grid, n, m);
+        let (n_text, m_text) = (n.to_string(), m.to_string());
+        let (rows_text, cols_text) = (list_text(&row_sums), list_text(&col_sums));
+        let vars = [
+            ("n", n_text.as_str()),
+            ("m", m_text.as_str()),
+            ("rows", rows_text.as_str()),
+            ("cols", cols_text.as_str()),
+        ];
+        let empty = vec![vec!["X"; m]; n];
+        let empty_text: Vec<String> = empty.iter().map(|r| r.join(" ")).collect();
+        let question = format!(
+            "{}\n{}\n\n{}\n\n{}",
+            fill(pick(&mut rng, INTROS, language), &vars),
+            fill(RULES.get(language), &vars),
+            empty_text.join("\n"),
+            FORMAT.get(language)
+        );
+        let solution: Vec<Vec<&str>> = grid
+            .iter()
+            .map(|r| r.iter().map(|&b| cell_text(b)).collect())
+            .collect();
+        Ok(Instance {
+            question,
+            answer: Value::String(String::new()),
+            difficulty: level,
+            metadata: json!({
+                "trace_id": trace,
+                "grid": empty,
+                "row_sums": row_sums,
+                "col_sums": col_sums,
+                "solution": solution,
+                "n": n,
+                "m": m,
+                "ones_probability": p,
+                "rlvr": { "level": level.level(), "seed": seed, "index": index, "language": language },
+            }),
+        })
+    }
+
+    fn verify(&self, gold: Gold<'_>, response: &str) -> Result<Judgement, SynlogicError> {
+        let board = read_board(gold)?;
+        let grid = match response_grid(response) {
+            Ok(grid) => grid,
+            Err(judgement) => return Ok(judgement),
+        };
+        if grid.len() != board.n || grid.iter().any(|r| r.len() != board.m) {
+            return Ok(Judgement::wrong(format!(
+                "the answer is not a {}x{} grid",
+                board.n, board.m
+            )));
+        }
+        let (rows, cols) = sums(&grid, board.n, board.m);
+        if let Some(i) = (0..board.n).find(|&i| rows[i] != board.row_sums[i]) {
+            return Ok(Judgement::wrong(format!(
+                "row {} sums to {}, not {}",
+                i + 1,
+                rows[i],
+                board.row_sums[i]
+            )));
+        }
+        if let Some(j) = (0..board.m).find(|&j| cols[j] != board.col_sums[j]) {
+            return Ok(Judgement::wrong(format!(
+                "column {} sums to {}, not {}",
+                j + 1,
+                cols[j],
+                board.col_sums[j]
+            )));
+        }
+        Ok(Judgement::correct())
+    }
+
+    fn reference_response(&self, gold: Gold<'_>) -> Result<String, SynlogicError> {
+        let bad =
+            || SynlogicError::bad_record(ID, "metadata.solution", "expected rows of \"1\"/\"X\"");
+        let solution = gold.metadata.get("solution").ok_or_else(bad)?;
+        let rows = solution.as_array().ok_or_else(bad)?;
+        if rows.iter().any(|r| {
+            !r.as_array()
+                .is_some_and(|c| c.iter().all(|v| v == "1" || v == "X"))
+        }) {
+            return Err(bad());
+        }
+        Ok(format!(
+            "The marked grid is {}",
+            serde_json::to_string(solution).map_err(|_| bad())?
+        ))
+    }
+
+    fn solver_effort(&self, instance: &Instance) -> Option<u64> {
+        let board = read_board(instance.gold()).ok()?;
+        (board.m <= 20).then(|| solve_nodes(&board))
+    }
+}

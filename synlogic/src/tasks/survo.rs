@@ -1,0 +1,348 @@
+//! `survo`: an n x n matrix whose last column holds the row sums and last row the column sums; some
+//! inner cells are blanked (0) and their numbers listed. Place the listed numbers back so every sum
+//! holds. The verifier checks the sums, the kept numbers and the multiset, so any valid filling passes.
+
+use rand::seq::index::sample;
+use rand::Rng;
+use serde_json::{json, Value};
+
+use rlvr_envs::extract::strip_think;
+
+use crate::difficulty::Difficulty;
+use crate::error::SynlogicError;
+use crate::extract;
+use crate::grid_text;
+use crate::instance::{trace_id, Gold, Instance};
+use crate::language::{fill, pick, Bilingual, Language};
+use crate::puzzle::{instance_rng, GenOptions, Judgement, Puzzle};
+use crate::pyliteral;
+
+const ID: &str = "survo";
+
+/// (matrix size n, blank cells x) per level; numbers are 1..=9 as in SynLogic, whose run.sh sweeps
+/// n = 4..8 with x = n..2(n-1). Blanks drive the search more than size, hence the order.
+const LEVELS: [(usize, usize); 10] = [
+    (4, 3),
+    (4, 5),
+    (5, 7),
+    (4, 7),
+    (6, 9),
+    (5, 9),
+    (7, 12),
+    (6, 12),
+    (7, 15),
+    (8, 16),
+];
+const MIN_NUM: i64 = 1;
+const MAX_NUM: i64 = 9;
+
+const INTROS: &[Bilingual] = &[
+    Bilingual {
+        en: "Fill in this {n}x{n} Survo matrix.",
+        zh: "请填写这个 {n}x{n} 的 Survo 矩阵。",
+    },
+    Bilingual {
+        en: "Here is a {n}x{n} Survo puzzle with some numbers missing.",
+        zh: "这是一道缺了若干数字的 {n}x{n} Survo 谜题。",
+    },
+    Bilingual {
+        en: "Complete the {n}x{n} sum matrix below.",
+        zh: "请补全下面这个 {n}x{n} 的求和矩阵。",
+    },
+];
+
+const RULES: Bilingual = Bilingual {
+    en: "In every row but the last, the last number is the sum of the others; in every column but the last, the bottom number is the sum of the others. The cells shown as 0 are blank: fill them using each of these numbers exactly once: {candidates}. Keep every other number as it is.",
+    zh: "除最后一行外，每行最后一个数是该行其余数之和；除最后一列外，每列最下面的数是该列其余数之和。显示为 0 的格子是空格：请把下列数字各用一次填入空格：{candidates}。其他数字保持不变。",
+};
+
+const FORMAT: Bilingual = Bilingual {
+    en: "Give the whole completed matrix at the end in a Python code block, e.g. ```python\n[[1, 2, 3], [4, 5, 9], [5, 7, 12]]\n```",
+    zh: "请在最后用 Python 代码块给出完整的矩阵，例如 ```python\n[[1, 2, 3], [4, 5, 9], [5, 7, 12]]\n```",
+};
+
+/// The survo task.
+pub struct Survo;
+
+struct Board {
+    n: usize,
+    original: Vec<Vec<i64>>,
+    candidates: Vec<i64>,
+}
+
+fn read_board(gold: Gold<'_>) -> Result<Board, SynlogicError> {
+    let m = gold.metadata;
+    let original = m
+        .get("original_matrix")
+        .and_then(grid_text::read_int_rows)
+        .ok_or_else(|| {
+            SynlogicError::bad_record(ID, "metadata.original_matrix", "expected rows of integers")
+        })?;
+    let n = original.len();
+    if !(2..=32).contains(&n) || original.iter().any(|r| r.len() != n) {
+        return Err(SynlogicError::bad_record(
+            ID,
+            "metadata.original_matrix",
+            "expected a square matrix of side 2..=32",
+        ));
+    }
+    let candidates = m
+        .get("candidate_numbers")
+        .and_then(Value::as_array)
+        .and_then(|a| a.iter().map(Value::as_i64).collect::<Option<Vec<_>>>())
+        .ok_or_else(|| {
+            SynlogicError::bad_record(
+                ID,
+                "metadata.candidate_numbers",
+                "expected a list of integers",
+            )
+        })?;
+    Ok(Board {
+        n,
+        original,
+        candidates,
+    })
+}
+
+fn response_matrix(response: &str) -> Result<Vec<Vec<i64>>, Judgement> {
+    let text = strip_think(response);
+    let candidate = extract::last_python_or_any_block(text)
+        .or_else(|| extract::last_balanced(text, '[', ']', 4))
+        .ok_or_else(|| {
+            Judgement::unparseable("no ```python block or [[...]] matrix in the answer")
+        })?;
+    let candidate = extract::within_limit(candidate)?;
+    let value = pyliteral::parse(candidate)
+        .map_err(|e| Judgement::unparseable(format!("the answer is not a list literal: {e}")))?;
+    pyliteral::int_matrix(&value)
+        .ok_or_else(|| Judgement::wrong("the answer is not a matrix of integers"))
+}
+
+/// Places the candidate multiset into the blanks, cell by cell, checking a row or column sum as soon
+/// as its last blank is filled; counts the placements tried until the first solution.
+fn solve_nodes(board: &Board) -> u64 {
+    let n = board.n;
+    let blanks: Vec<(usize, usize)> = (0..n - 1)
+        .flat_map(|i| (0..n - 1).map(move |j| (i, j)))
+        .filter(|&(i, j)| board.original[i][j] == 0)
+        .collect();
+    let mut values: Vec<i64> = board.candidates.clone();
+    values.sort_unstable();
+    values.dedup();
+    let mut left: Vec<usize> = values
+        .iter()
+        .map(|v| board.candidates.iter().filter(|c| *c == v).count())
+        .collect();
+    let last_in_row: Vec<usize> = (0..n)
+        .map(|i| blanks.iter().rposition(|b| b.0 == i).unwrap_or(usize::MAX))
+        .collect();
+    let last_in_col: Vec<usize> = (0..n)
+        .map(|j| blanks.iter().rposition(|b| b.1 == j).unwrap_or(usize::MAX))
+        .collect();
+    let mut grid = board.original.clone();
+    let mut nodes = 0u64;
+    #[allow(clippy::too_many_arguments)]
+    fn go(
+        k: usize,
+        blanks: &[(usize, usize)],
+        values: &[i64],
+        left: &mut [usize],
+        grid: &mut [Vec<i64>],
+        last_in_row: &[usize],
+        last_in_col: &[usize],
+        nodes: &mut u64,
+    ) -> bool {
+        let n = grid.len();
+        let Some(&(i, j)) = blanks.get(k) else {
+            return true;
+        };
+        for v in 0..values.len() {
+            if left[v] == 0 {
+                continue;
+            }
+            *nodes += 1;
+            grid[i][j] = values[v];
+            let row_ok =
+                last_in_row[i] != k || grid[i][..n - 1].iter().sum::<i64>() == grid[i][n - 1];
+            let col_ok = last_in_col[j] != k
+                || (0..n - 1).map(|r| grid[r][j]).sum::<i64>() == grid[n - 1][j];
+            if row_ok && col_ok {
+                left[v] -= 1;
+                let found = go(
+                    k + 1,
+                    blanks,
+                    values,
+                    left,
+                    grid,
+                    last_in_row,
+                    last_in_col,
+                    nodes,
+                );
+                left[v] += 1;
+                if found {
+                    return true;
+                }
+            }
+            grid[i][j] = 0;
+        }
+        false
+    }
+    go(
+        0,
+        &blanks,
+        &values,
+        &mut left,
+        &mut grid,
+        &last_in_row,
+        &last_in_col,
+        &mut nodes,
+    );
+    nodes
+}
+
+impl Puzzle for Survo {
+    fn id(&self) -> &'static str {
+        ID
+    }
+
+    fn summary(&self) -> &'static str {
+        "SynLogic survo: refill blanked cells of a sum matrix from a given multiset"
+    }
+
+    fn knobs(&self, difficulty: Difficulty) -> Value {
+        let (n, x) = difficulty.pick(&LEVELS);
+        json!({ "n": n, "x": x, "min_num": MIN_NUM, "max_num": MAX_NUM })
+    }
+
+    fn generate(
+        &self,
+        seed: u64,
+        index: u64,
+        options: GenOptions,
+    ) -> Result<Instance, SynlogicError> {
+        let level = options.difficulty;
+        let (n, x) = level.pick(&LEVELS);
+        let mut rng = instance_rng(ID, seed, index, level);
+        let language = Language::draw(&mut rng, options.language);
+        let trace = trace_id(&mut rng);
+        let mut full = vec![vec![0i64; n]; n];
+        for row in full.iter_mut().take(n - 1) {
+            for cell in row.iter_mut().take(n - 1) {
+                *cell = rng.gen_range(MIN_NUM..=MAX_NUM);
+            }
+        }
+        for i in 0..n - 1 {
+            full[i][n - 1] = full[i][..n - 1].iter().sum();
+            full[n - 1][i] = (0..n - 1).map(|r| full[r][i]).sum();
+        }
+        full[n - 1][n - 1] = (0..n - 1).map(|r| full[r][n - 1]).sum();
+        let mut original = full.clone();
+        let mut candidates = Vec::with_capacity(x);
+        for k in sample(&mut rng, (n - 1) * (n - 1), x) {
+            let (i, j) = (k / (n - 1), k % (n - 1));
+            candidates.push(full[i][j]);
+            original[i][j] = 0;
+        }
+        let matrix_text: Vec<String> = original
+            .iter()
+            .map(|r| r.iter().map(i64::to_string).collect::<Vec<_>>().join(" "))
+            .collect();
+        let n_text = n.to_string();
+        let candidates_text = format!("{candidates:?}");
+        let vars = [
+            ("n", n_text.as_str()),
+            ("candidates", candidates_text.as_str()),
+        ];
+        let question = format!(
+            "{}\n\n{}\n\n{}\n\n{}",
+            fill(pick(&mut rng, INTROS, language), &vars),
+            matrix_text.join("\n"),
+            fill(RULES.get(language), &vars),
+            FORMAT.get(language)
+        );
+        Ok(Instance {
+            question,
+            answer: Value::String(format!("{full:?}")),
+            difficulty: level,
+            metadata: json!({
+                "trace_id": trace,
+                "original_matrix": original,
+                "filled_matrix": full,
+                "candidate_numbers": candidates,
+                "n": n,
+                "x": x,
+                "min_num": MIN_NUM,
+                "max_num": MAX_NUM,
+                "rlvr": { "level": level.level(), "seed": seed, "index": index, "language": language },
+            }),
+        })
+    }
+
+    fn verify(&self, gold: Gold<'_>, response: &str) -> Result<Judgement, SynlogicError> {
+        let board = read_board(gold)?;
+        let n = board.n;
+        let matrix = match response_matrix(response) {
+            Ok(m) => m,
+            Err(judgement) => return Ok(judgement),
+        };
+        if matrix.len() != n || matrix.iter().any(|r| r.len() != n) {
+            return Ok(Judgement::wrong(format!(
+                "the answer is not a {n}x{n} matrix"
+            )));
+        }
+        let mut filled = Vec::new();
+        for i in 0..n {
+            for j in 0..n {
+                match board.original[i][j] {
+                    0 => filled.push(matrix[i][j]),
+                    kept if kept != matrix[i][j] => {
+                        return Ok(Judgement::wrong(format!(
+                            "cell ({}, {}) was {kept} but the answer has {}",
+                            i + 1,
+                            j + 1,
+                            matrix[i][j]
+                        )))
+                    }
+                    _ => {}
+                }
+            }
+        }
+        let mut wanted = board.candidates.clone();
+        filled.sort_unstable();
+        wanted.sort_unstable();
+        if filled != wanted {
+            return Ok(Judgement::wrong(format!(
+                "the blanks hold {filled:?}, not the numbers {wanted:?}"
+            )));
+        }
+        let sum = |it: &mut dyn Iterator<Item = i64>| it.fold(0i64, |a, b| a.saturating_add(b));
+        for i in 0..n - 1 {
+            if sum(&mut matrix[i][..n - 1].iter().copied()) != matrix[i][n - 1] {
+                return Ok(Judgement::wrong(format!("row {} does not add up", i + 1)));
+            }
+            if sum(&mut (0..n - 1).map(|r| matrix[r][i])) != matrix[n - 1][i] {
+                return Ok(Judgement::wrong(format!(
+                    "column {} does not add up",
+                    i + 1
+                )));
+            }
+        }
+        Ok(Judgement::correct())
+    }
+
+    fn reference_response(&self, gold: Gold<'_>) -> Result<String, SynlogicError> {
+        let full = gold
+            .metadata
+            .get("filled_matrix")
+            .and_then(grid_text::read_int_rows)
+            .ok_or_else(|| {
+                SynlogicError::bad_record(ID, "metadata.filled_matrix", "expected rows of integers")
+            })?;
+        Ok(format!("```python\n{full:?}\n```"))
+    }
+
+    fn solver_effort(&self, instance: &Instance) -> Option<u64> {
+        let board = read_board(instance.gold()).ok()?;
+        Some(solve_nodes(&board))
+    }
+}
