@@ -52,8 +52,8 @@ const INTROS: &[Bilingual] = &[
 ];
 
 const RULES: Bilingual = Bilingual {
-    en: "In every row but the last, the last number is the sum of the others; in every column but the last, the bottom number is the sum of the others. The cells shown as 0 are blank: fill them using each of these numbers exactly once: {candidates}. Keep every other number as it is.",
-    zh: "除最后一行外，每行最后一个数是该行其余数之和；除最后一列外，每列最下面的数是该列其余数之和。显示为 0 的格子是空格：请把下列数字各用一次填入空格：{candidates}。其他数字保持不变。",
+    en: "In every row but the last, the last number is the sum of the others; in every column but the last, the bottom number is the sum of the others. The cells shown as X are blank: fill them using each of these numbers exactly once: {candidates}. Keep every other number as it is.",
+    zh: "除最后一行外，每行最后一个数是该行其余数之和；除最后一列外，每列最下面的数是该列其余数之和。显示为 X 的格子是空格：请把下列数字各用一次填入空格：{candidates}。其他数字保持不变。",
 };
 
 const FORMAT: Bilingual = Bilingual {
@@ -245,7 +245,18 @@ impl Puzzle for Survo {
         }
         let matrix_text: Vec<String> = original
             .iter()
-            .map(|r| r.iter().map(i64::to_string).collect::<Vec<_>>().join(" "))
+            .map(|r| {
+                r.iter()
+                    .map(|&v| {
+                        if v == 0 {
+                            "X".to_owned()
+                        } else {
+                            v.to_string()
+                        }
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
             .collect();
         let n_text = n.to_string();
         let candidates_text = format!("{candidates:?}");

@@ -1,0 +1,194 @@
+//! Compatibility with SynLogic's own data: records produced by SynLogic's Python generators
+//! (`fixtures/<task>.jsonl`, generated from its repository at commit 6794f97) are judged by our
+//! verifiers. Gold answers that keep the rules are accepted; corrupted ones are rejected. Where
+//! SynLogic's generator is buggy (futoshiki signs, calcudoko floor division) the test checks the
+//! gold independently and expects our verdict to match.
+
+use serde_json::{Map, Value};
+
+use rlvr_synlogic::{tasks, Gold};
+
+fn records(task: &str) -> Vec<Map<String, Value>> {
+    let path = format!("{}/fixtures/{task}.jsonl", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    text.lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+fn rows(v: &Value) -> Vec<Vec<i64>> {
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            r.as_array()
+                .unwrap()
+                .iter()
+                .map(|x| x.as_i64().unwrap())
+                .collect()
+        })
+        .collect()
+}
+
+fn bracket(grid: &[Vec<i64>]) -> String {
+    let rows: Vec<String> = grid
+        .iter()
+        .map(|r| r.iter().map(i64::to_string).collect::<Vec<_>>().join(" "))
+        .collect();
+    format!("[[{}]]", rows.join(","))
+}
+
+/// Changes the last digit, which changes one number of the stated solution.
+fn corrupt(response: &str) -> String {
+    let mut chars: Vec<char> = response.chars().collect();
+    let pos = chars.iter().rposition(|c| c.is_ascii_digit()).unwrap();
+    chars[pos] = char::from_digit((chars[pos].to_digit(10).unwrap() + 1) % 10, 10).unwrap();
+    chars.into_iter().collect()
+}
+
+/// Judges SynLogic's gold responses: returns how many were accepted, asserting `expected(record)`
+/// for each and that every corrupted response is rejected.
+fn judge(
+    task: &str,
+    gold_response: impl Fn(&Map<String, Value>) -> String,
+    expected: impl Fn(&Map<String, Value>) -> bool,
+) -> usize {
+    let puzzle = tasks::find(task).unwrap();
+    let mut accepted = 0;
+    let records = records(task);
+    assert!(!records.is_empty());
+    for (line, record) in records.iter().enumerate() {
+        let gold = Gold::from_record(record);
+        let response = gold_response(record);
+        let judged = puzzle.verify(gold, &response).unwrap();
+        assert_eq!(
+            judged.is_correct(),
+            expected(record),
+            "{task} line {}: {judged:?}",
+            line + 1
+        );
+        accepted += usize::from(judged.is_correct());
+        let corrupted = puzzle.verify(gold, &corrupt(&response)).unwrap();
+        assert!(
+            !corrupted.is_correct(),
+            "{task} line {}: corruption accepted",
+            line + 1
+        );
+    }
+    accepted
+}
+
+#[test]
+fn sudoku_gold_is_accepted() {
+    let n = judge(
+        "sudoku",
+        |r| format!("```python\n{}\n```", r["answer"].as_str().unwrap()),
+        |_| true,
+    );
+    assert_eq!(n, records("sudoku").len());
+}
+
+#[test]
+fn kukurasu_gold_is_accepted() {
+    let n = judge(
+        "kukurasu",
+        |r| serde_json::to_string(&r["metadata"]["solution"]).unwrap(),
+        |_| true,
+    );
+    assert_eq!(n, records("kukurasu").len());
+}
+
+#[test]
+fn survo_gold_is_accepted() {
+    let n = judge(
+        "survo",
+        |r| format!("```python\n{}\n```", r["answer"].as_str().unwrap()),
+        |_| true,
+    );
+    assert_eq!(n, records("survo").len());
+}
+
+#[test]
+fn skyscraper_gold_is_accepted() {
+    let n = judge(
+        "skyscraper_puzzle",
+        |r| {
+            format!(
+                "```python\n{}\n```",
+                serde_json::to_string(&r["metadata"]["solved_grid"]).unwrap()
+            )
+        },
+        |_| true,
+    );
+    assert_eq!(n, records("skyscraper_puzzle").len());
+}
+
+/// SynLogic's futoshiki signs are random, so its gold is valid only when every sign happens to hold.
+#[test]
+fn futoshiki_gold_is_accepted_exactly_when_its_signs_hold() {
+    let signs_hold = |r: &Map<String, Value>| {
+        let grid = rows(&r["answer"]);
+        r["metadata"]["constraints"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| {
+                let (a, b) = (&c[0], &c[1]);
+                let x = grid[a[0].as_u64().unwrap() as usize][a[1].as_u64().unwrap() as usize];
+                let y = grid[b[0].as_u64().unwrap() as usize][b[1].as_u64().unwrap() as usize];
+                (x > y) == (c[2] == ">")
+            })
+    };
+    judge("futoshiki", |r| bracket(&rows(&r["answer"])), signs_hold);
+}
+
+/// SynLogic's calcudoko sets ÷ targets by floor division and may merge leftover cells into a cage
+/// of three or more with a - or ÷ operator, so its gold is valid only when every cage holds exactly.
+#[test]
+fn calcudoko_gold_is_accepted_exactly_when_its_cages_hold() {
+    let cages_hold = |r: &Map<String, Value>| {
+        let answer = r["answer"].as_str().unwrap();
+        let grid: Vec<Vec<i64>> = answer[2..answer.len() - 2]
+            .split(',')
+            .map(|row| row.split_whitespace().map(|t| t.parse().unwrap()).collect())
+            .collect();
+        r["metadata"]["regions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|region| {
+                let values: Vec<i64> = region["cells"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|c| {
+                        let c = c
+                            .as_str()
+                            .unwrap()
+                            .trim_matches(|ch| ch == '(' || ch == ')');
+                        let (row, col) = c.split_once(',').unwrap();
+                        grid[row.parse::<usize>().unwrap() - 1][col.parse::<usize>().unwrap() - 1]
+                    })
+                    .collect();
+                let target = region["target"].as_i64().unwrap();
+                let distinct = values
+                    .iter()
+                    .enumerate()
+                    .all(|(i, v)| !values[..i].contains(v));
+                distinct
+                    && match (region["operator"].as_str().unwrap(), values.as_slice()) {
+                        ("+", v) => v.iter().sum::<i64>() == target,
+                        ("*", v) => v.iter().product::<i64>() == target,
+                        ("-", [a, b]) => (a - b).abs() == target,
+                        ("÷", [a, b]) => a.max(b) % a.min(b) == 0 && a.max(b) / a.min(b) == target,
+                        _ => false,
+                    }
+            })
+    };
+    let accepted = judge(
+        "calcudoko",
+        |r| format!("Answer: {}", r["answer"].as_str().unwrap()),
+        cages_hold,
+    );
+    assert!(accepted > 0, "no valid gold among the fixtures");
+}
