@@ -286,6 +286,7 @@ fn corrupt_parquet_pages_give_errors_not_panics() {
     let footer_len =
         u32::from_le_bytes(bytes[bytes.len() - 8..bytes.len() - 4].try_into().unwrap()) as usize;
     let data_end = bytes.len() - 8 - footer_len;
+    let mut errors = 0;
     for start in (4..data_end).step_by(97) {
         let mut garbled = bytes.clone();
         for byte in &mut garbled[start..(start + 16).min(data_end)] {
@@ -295,16 +296,21 @@ fn corrupt_parquet_pages_give_errors_not_panics() {
         std::fs::write(&path, &garbled).unwrap();
         // Any outcome is fine except a panic or silently wrong data; every error names the file.
         match read_records::<Value>(&path) {
-            Err(err) => assert!(err.to_string().contains("garbled.parquet"), "{err}"),
+            Err(err) => {
+                errors += 1;
+                assert!(err.to_string().contains("garbled.parquet"), "{err}");
+            }
             Ok(records) => {
                 for record in records {
                     if let Err(err) = record {
+                        errors += 1;
                         assert!(err.to_string().contains("garbled.parquet"), "{err}");
                     }
                 }
             }
         }
     }
+    assert!(errors > 0, "garbling the pages was never noticed");
 }
 
 #[test]
