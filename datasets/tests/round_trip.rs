@@ -187,3 +187,18 @@ fn parquet_spans_several_row_groups_in_order() {
     let read: Vec<Value> = read_all(&path).unwrap();
     assert_eq!(read, rows);
 }
+
+#[test]
+fn a_record_stream_can_be_read_on_another_thread() {
+    let dir = tempfile::tempdir().unwrap();
+    for format in FORMATS {
+        let path = dir.path().join(format!("moved.{format}"));
+        write_records(&path, [json!({"n": 1}), json!({"n": 2})]).unwrap();
+        let stream = rlvr_datasets::read_records::<Value>(&path).unwrap();
+        let read: Vec<Value> = std::thread::spawn(move || stream.collect::<Result<_, _>>())
+            .join()
+            .unwrap()
+            .unwrap();
+        assert_eq!(read, [json!({"n": 1}), json!({"n": 2})], "{format}");
+    }
+}
