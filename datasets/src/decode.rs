@@ -14,6 +14,8 @@ pub(crate) enum Origin {
     Element { index: u64, line: u64, column: u64 },
     /// The record is row `row` of a Parquet file (no text position).
     Row(u64),
+    /// The record is the `index`-th entry of a keyed JSON object (no text position).
+    Record(u64),
 }
 
 impl Origin {
@@ -43,6 +45,7 @@ impl Origin {
                 }
             }
             Origin::Row(row) => Location::Row(row),
+            Origin::Record(index) => Location::Record(index),
         }
     }
 }

@@ -14,7 +14,7 @@ pub enum Location {
     Element { index: u64, line: u64, column: u64 },
     /// A row of a Parquet file (0-based).
     Row(u64),
-    /// A record handed to a writer (0-based).
+    /// A record handed to a writer, or an entry of a JSON object keyed by id (0-based).
     Record(u64),
 }
 

@@ -15,6 +15,7 @@ mod error;
 mod format;
 mod read;
 mod records;
+mod swe_predictions;
 mod write;
 
 pub use error::{DatasetError, Location};
@@ -25,4 +26,5 @@ pub use records::{
     CodeContestsTests, ExtraFields, LiveCodeBenchProblem, LiveCodeBenchTestCase, MathProblem,
     SweInstance, SwePrediction, SynlogicRecord,
 };
+pub use swe_predictions::read_swe_predictions;
 pub use write::write_records;
