@@ -23,15 +23,15 @@ const ID: &str = "futoshiki";
 /// (grid size, inequality signs, given cells) per level. SynLogic's run.sh spans 4x4/2/2 to 5x5/10/5.
 const LEVELS: [(usize, usize, usize); 10] = [
     (4, 5, 5),
-    (4, 4, 3),
     (4, 3, 2),
+    (4, 4, 3),
     (5, 8, 6),
     (5, 7, 4),
     (5, 6, 3),
     (6, 10, 6),
     (6, 9, 4),
     (7, 13, 7),
-    (7, 11, 5),
+    (8, 18, 8),
 ];
 
 /// The two grid headers SynLogic's prompts use; its verifier finds the givens under them.

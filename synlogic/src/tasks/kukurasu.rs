@@ -22,14 +22,14 @@ const ID: &str = "kukurasu";
 const LEVELS: [(usize, f64); 10] = [
     (3, 0.3),
     (4, 0.3),
-    (5, 0.4),
     (5, 0.3),
     (6, 0.4),
     (6, 0.3),
-    (7, 0.3),
     (7, 0.4),
     (8, 0.3),
     (8, 0.4),
+    (9, 0.4),
+    (10, 0.4),
 ];
 
 const INTROS: &[Bilingual] = &[
@@ -136,6 +136,9 @@ fn response_grid(response: &str) -> Result<Vec<Vec<bool>>, Judgement> {
         .collect()
 }
 
+/// The search stops (and reports this many nodes) past this budget.
+const MAX_NODES: u64 = 50_000_000;
+
 /// Row-by-row search over the column sets that reach each row's clue; counts the sets tried.
 fn solve_nodes(board: &Board) -> u64 {
     let (n, m) = (board.n, board.m);
@@ -174,6 +177,9 @@ fn solve_nodes(board: &Board) -> u64 {
         let later: i64 = ((row + 2)..=n).map(|i| i as i64).sum();
         for &mask in options {
             *nodes += 1;
+            if *nodes > MAX_NODES {
+                return true;
+            }
             let fits = (0..m).all(|j| {
                 let left = col_left[j] - if mask & (1 << j) != 0 { weight } else { 0 };
                 left >= 0 && left <= later

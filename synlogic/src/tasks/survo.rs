@@ -20,18 +20,18 @@ use crate::pyliteral;
 const ID: &str = "survo";
 
 /// (matrix size n, blank cells x) per level; numbers are 1..=9 as in SynLogic, whose run.sh sweeps
-/// n = 4..8 with x = n..2(n-1). Blanks drive the search more than size, hence the order.
+/// n = 4..8 with x = n..2(n-1).
 const LEVELS: [(usize, usize); 10] = [
     (4, 3),
     (4, 5),
-    (5, 7),
     (4, 7),
-    (6, 9),
     (5, 9),
-    (7, 12),
     (6, 12),
     (7, 15),
     (8, 16),
+    (8, 18),
+    (8, 20),
+    (8, 22),
 ];
 const MIN_NUM: i64 = 1;
 const MAX_NUM: i64 = 9;
