@@ -137,7 +137,8 @@ proptest! {
     #[test]
     fn an_answer_always_matches_itself(a in -1000i64..1000, b in 1i64..1000) {
         let gold = format!("\\frac{{{a}}}{{{b}}}");
-        prop_assert!(MathVerifier::default().verify(&gold, &format!("\\boxed{{{gold}}}")).is_correct());
+        let same = format!("\\boxed{{{gold}}}");
+        prop_assert!(MathVerifier::default().verify(&gold, &same).is_correct());
         let other = format!("\\boxed{{\\frac{{{}}}{{{b}}}}}", a + 1);
         prop_assert!(!MathVerifier::default().verify(&gold, &other).is_correct());
     }

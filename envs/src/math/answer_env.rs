@@ -13,7 +13,7 @@ use async_trait::async_trait;
 use rand::Rng;
 use rlvr_datasets::MathProblem;
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
+use serde_json::json;
 
 use super::extract::gold_answer;
 use super::verdict::{MathVerifier, VerifierConfig};
@@ -188,6 +188,7 @@ impl Environment for MathAnswerEnv {
 mod tests {
     use super::*;
     use crate::api::Verdict;
+    use serde_json::Value;
 
     #[tokio::test]
     async fn scores_right_wrong_and_missing_answers() {
