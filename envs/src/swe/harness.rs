@@ -1,0 +1,176 @@
+//! Evaluates one (instance, patch) in a fresh container: prepare (checkout, patch chain, test-file
+//! reset, test patch), run the tests under a deadline, assemble the log, grade it by SWE-bench 5.x
+//! rules. A Docker failure is an error (the caller records an infrastructure failure); a patch that
+//! does not apply or fails its tests is a graded result.
+
+use std::time::{Duration, Instant};
+
+use bollard::Docker;
+use rlvr_datasets::SweInstance;
+
+use crate::swe::environment_spec::EnvironmentSpec;
+use crate::swe::error::{SweError, SweResult};
+use crate::swe::eval_script::{
+    assemble_log, prepare_script, test_script, TestEnd, EXIT_PATCH_FAILED, MODEL_PATCH, PREPARE_SCRIPT,
+    TEST_PATCH, TEST_SCRIPT, WORK_DIR,
+};
+use crate::swe::grading::{grade_instance, EvalType, Grade, GradingSpec};
+use crate::swe::log_parsers::LogParser;
+use crate::swe::sandbox::{Limits, Sandbox, SandboxLabels};
+
+/// The deadline of the preparation exec (checkout and patching), apart from the test timeout.
+const PREPARE_TIMEOUT: Duration = Duration::from_secs(300);
+
+/// One evaluation to run.
+#[derive(Debug, Clone)]
+pub struct EvalRequest<'a> {
+    pub instance: &'a SweInstance,
+    pub spec: &'a EnvironmentSpec,
+    /// The environment image of `spec`.
+    pub image: &'a str,
+    /// The candidate patch; `None` or blank runs the test patch alone.
+    pub model_patch: Option<&'a str>,
+    pub run_id: &'a str,
+    /// Deadline of the test command.
+    pub timeout: Duration,
+    pub limits: Limits,
+}
+
+/// Wall time spent, split so that harness overhead can be told from test time.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Timings {
+    /// Container create to container removed.
+    pub total: Duration,
+    /// The test exec alone.
+    pub tests: Duration,
+}
+
+impl Timings {
+    /// Time the harness added around the tests.
+    pub fn overhead(&self) -> Duration {
+        self.total.saturating_sub(self.tests)
+    }
+}
+
+/// The result of one evaluation.
+#[derive(Debug, Clone)]
+pub struct EvalResult {
+    /// The full eval log (`test_output.txt`).
+    pub log: String,
+    pub grade: Grade,
+    /// Whether the candidate patch applied (false also when the chain never ran).
+    pub patch_applied: bool,
+    pub timed_out: bool,
+    pub timings: Timings,
+}
+
+/// Grading inputs of an instance under a spec.
+pub fn grading_spec(instance: &SweInstance, spec: &EnvironmentSpec) -> SweResult<GradingSpec> {
+    let parser: LogParser = spec
+        .log_parser
+        .parse()
+        .map_err(|e| SweError::Input(format!("environment {}@{}: {e}", spec.repo, spec.version)))?;
+    Ok(GradingSpec {
+        instance_id: instance.instance_id.clone(),
+        parser,
+        eval_type: EvalType::PassAndFail,
+        fail_to_pass: instance.fail_to_pass.clone(),
+        pass_to_pass: instance.pass_to_pass.clone(),
+    })
+}
+
+/// Runs one evaluation; the container is gone when this returns (or is cancelled).
+pub async fn evaluate(docker: &Docker, req: &EvalRequest<'_>) -> SweResult<EvalResult> {
+    let grading = grading_spec(req.instance, req.spec)?;
+    let started = Instant::now();
+    let labels = SandboxLabels {
+        run_id: req.run_id.to_owned(),
+        instance_id: req.instance.instance_id.clone(),
+    };
+    let mut sandbox = Sandbox::start(docker, req.image, &labels, req.limits).await?;
+    let outcome = run_in(&mut sandbox, req).await;
+    // Remove before returning, whatever happened inside.
+    let removed = sandbox.remove().await;
+    let (log, patch_applied, end, tests_time) = outcome?;
+    removed?;
+    let timings = Timings {
+        total: started.elapsed(),
+        tests: tests_time,
+    };
+    let patch = req.model_patch.filter(|p| !p.trim().is_empty()).unwrap_or("");
+    let grade = grade_instance(&grading, Some(patch), &log);
+    Ok(EvalResult {
+        log,
+        grade,
+        patch_applied,
+        timed_out: matches!(end, Some(TestEnd::TimedOut { .. })),
+        timings,
+    })
+}
+
+type RunOutput = (String, bool, Option<TestEnd>, Duration);
+
+async fn run_in(sandbox: &mut Sandbox, req: &EvalRequest<'_>) -> SweResult<RunOutput> {
+    let patch = req.model_patch.unwrap_or("");
+    let apply = !patch.trim().is_empty();
+    let prepare = prepare_script(&req.instance.base_commit, &req.instance.test_patch, apply);
+    let tests = test_script(req.spec, &req.instance.test_patch);
+    let mut patch_bytes = patch.as_bytes().to_vec();
+    if apply && !patch.ends_with('\n') {
+        patch_bytes.push(b'\n');
+    }
+    sandbox
+        .put_files(
+            "/tmp",
+            &[
+                (&format!("rlvr/{MODEL_PATCH}"), &patch_bytes),
+                (&format!("rlvr/{TEST_PATCH}"), req.instance.test_patch.as_bytes()),
+                (&format!("rlvr/{PREPARE_SCRIPT}"), prepare.as_bytes()),
+                (&format!("rlvr/{TEST_SCRIPT}"), tests.as_bytes()),
+            ],
+        )
+        .await?;
+    let prep = sandbox
+        .exec(&["bash", &format!("{WORK_DIR}/{PREPARE_SCRIPT}")], PREPARE_TIMEOUT)
+        .await?;
+    if prep.timed_out {
+        return Err(SweError::Timeout {
+            what: format!("preparing {}", req.instance.instance_id),
+            seconds: PREPARE_TIMEOUT.as_secs(),
+        });
+    }
+    let prep_text = prep.text();
+    match prep.exit_code {
+        Some(0) => {}
+        Some(EXIT_PATCH_FAILED) => return Ok((prep_text, false, None, Duration::ZERO)),
+        code => {
+            // Reset or test-patch failure: the instance or its image is broken, not the patch.
+            return Err(SweError::command(
+                format!("preparing {} ({PREPARE_SCRIPT})", req.instance.instance_id),
+                format!("exit {code:?}: {}", last_lines(&prep_text, 15)),
+            ));
+        }
+    }
+    let test_started = Instant::now();
+    let run = sandbox
+        .exec(&["bash", &format!("{WORK_DIR}/{TEST_SCRIPT}")], req.timeout)
+        .await?;
+    let tests_time = test_started.elapsed();
+    let end = if run.timed_out {
+        TestEnd::TimedOut {
+            seconds: req.timeout.as_secs(),
+        }
+    } else {
+        TestEnd::Exited(run.exit_code.ok_or_else(|| SweError::command("test exec", "the engine reported no exit code"))?)
+    };
+    let mut test_text = run.text();
+    if run.truncated {
+        test_text.push_str("\n[rlvr: test output truncated]\n");
+    }
+    Ok((assemble_log(&prep_text, &test_text, end), apply, Some(end), tests_time))
+}
+
+fn last_lines(text: &str, n: usize) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    lines[lines.len().saturating_sub(n)..].join("\n")
+}
