@@ -5,3 +5,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v cargo >/dev/null || { echo "setup: cargo not found; install Rust first" >&2; exit 1; }
 ./scripts/setup-libtorch.sh
+./scripts/swe-setup.sh

@@ -5,7 +5,7 @@
 use std::future::Future;
 use std::time::Duration;
 
-use bollard::Docker;
+pub use bollard::Docker;
 
 use crate::swe::error::{SweError, SweResult};
 
