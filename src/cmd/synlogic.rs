@@ -336,7 +336,10 @@ fn bench(
                 verified += count;
             }
             let verified_per_s = verified as f64 / started.elapsed().as_secs_f64();
-            let nodes: Vec<u64> = instances.iter().filter_map(|i| puzzle.solver_effort(i)).collect();
+            let nodes: Vec<u64> = instances
+                .iter()
+                .filter_map(|i| puzzle.solver_effort(i))
+                .collect();
             let mean_solver_nodes =
                 (!nodes.is_empty()).then(|| nodes.iter().sum::<u64>() as f64 / nodes.len() as f64);
             let row = BenchRow {

@@ -23,6 +23,7 @@ use crate::puzzle::Puzzle;
 
 pub mod calcudoko;
 pub mod futoshiki;
+pub mod game_of_24;
 pub mod kukurasu;
 pub mod skyscraper_puzzle;
 pub mod sudoku;
@@ -37,6 +38,7 @@ pub static ALL: &[&dyn Puzzle] = &[
     &calcudoko::Calcudoko,
     &kukurasu::Kukurasu,
     &survo::Survo,
+    &game_of_24::GameOf24,
 ];
 
 /// The task named `id`.
