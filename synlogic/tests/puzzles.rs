@@ -115,3 +115,32 @@ fn every_task_is_a_conforming_environment() {
         assert!(bad.is_err());
     }
 }
+
+/// The ladder raises solver effort: mean search nodes (our solver, deterministic seeds) do not fall
+/// from one level to the next over levels 1-6 (levels 7-10 are measured by `rlvr synlogic bench`;
+/// see DIFFICULTY.md).
+#[test]
+fn difficulty_ladder_is_monotone_in_solver_effort() {
+    for puzzle in tasks::ALL {
+        let mut previous = 0.0;
+        for level in 1..=6 {
+            let level = Difficulty::new(level).unwrap();
+            let count = 16;
+            let total: u64 = (0..count)
+                .map(|index| {
+                    let instance = puzzle.generate(0, index, GenOptions::at(level)).unwrap();
+                    puzzle
+                        .solver_effort(&instance)
+                        .expect("every task measures its effort")
+                })
+                .sum();
+            let mean = total as f64 / count as f64;
+            assert!(
+                mean >= previous,
+                "{} level {level}: mean nodes {mean} < {previous}",
+                puzzle.id()
+            );
+            previous = mean;
+        }
+    }
+}
