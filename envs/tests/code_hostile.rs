@@ -138,12 +138,13 @@ fn writes_outside_the_private_temp_dir_fail_and_leave_nothing() {
     let program = format!(
         "import os\nfor p in {targets:?}:\n    try:\n        open(p, 'w').write('x')\n        print('wrote')\n    except OSError:\n        print('denied')\nopen('own-file', 'w').write('fine')\nprint(open('own-file').read())\n"
     );
-    // /etc, /usr: read-only and not ours. /root, /var/tmp, /dev/shm, /tmp: private tmpfs, gone after.
+    // /etc, /usr: read-only and not ours; /root: an empty tmpfs owned by root; /var/tmp, /dev/shm and
+    // /tmp: private tmpfs mounts, gone with the run.
     run(
         Language::Python,
         &program,
         TestVerdict::AC,
-        "denied wrote denied wrote wrote wrote fine",
+        "denied denied denied wrote wrote wrote fine",
     );
     for t in &targets {
         assert!(!Path::new(t).exists(), "{t} was left on the host");
@@ -163,8 +164,22 @@ fn network_connections_are_refused() {
 
 #[test]
 fn other_users_files_are_unreadable() {
-    let program = "import os\ntry:\n    open('/etc/shadow').read()\n    print('read')\nexcept OSError:\n    print('denied')\nprint(len(os.listdir('/root')))\nprint(os.getuid() != 0)\n";
-    run(Language::Python, program, TestVerdict::AC, "denied 0 True");
+    // A secret in root's home: the sandbox covers /root, so the program cannot even see it.
+    let secret = format!("/root/rlvr-secret-{}", std::process::id());
+    std::fs::write(&secret, "hunter2").unwrap();
+    let program = format!(
+        "import os\ntry:\n    open('/etc/shadow').read()\n    print('read')\nexcept OSError:\n    print('denied')\nprint(os.path.exists({secret:?}))\nprint(os.getuid() != 0)\n"
+    );
+    let result = std::panic::catch_unwind(|| {
+        run(
+            Language::Python,
+            &program,
+            TestVerdict::AC,
+            "denied False True",
+        )
+    });
+    std::fs::remove_file(&secret).unwrap();
+    result.unwrap();
 }
 
 #[test]

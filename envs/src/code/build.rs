@@ -180,6 +180,8 @@ pub fn build(language: Language, source: &str) -> Result<Build, SandboxError> {
     let (tools, sandbox) = environment()?;
     let command = compile_command(language, tools);
     let mut hasher = Sha256::new();
+    // Bump when the build steps or limits change, so stale results are not reused.
+    hasher.update(b"rlvr-build-2\0");
     hasher.update(language.name().as_bytes());
     hasher.update([0]);
     if let Some(c) = &command {
@@ -231,7 +233,8 @@ pub fn build(language: Language, source: &str) -> Result<Build, SandboxError> {
                 cpu: Duration::from_secs(30),
                 wall: Duration::from_secs(90),
                 memory_bytes: Some(4 << 30),
-                output_bytes: 1 << 20,
+                // Also the largest file the compiler may write (the binary).
+                output_bytes: 256 << 20,
                 processes: 64,
                 tmpfs_bytes: 512 << 20,
             },

@@ -241,10 +241,19 @@ pub fn outcome_of(report: &Report) -> Outcome {
         _ if report.reward > 0.0 => Verdict::Partial,
         _ => Verdict::Wrong,
     };
+    // Timings differ from run to run; an outcome must not, so they stay out of its details.
+    let mut details = serde_json::to_value(report).unwrap_or(Value::Null);
+    if let Some(tests) = details.get_mut("tests").and_then(Value::as_array_mut) {
+        for t in tests.iter_mut().filter_map(Value::as_object_mut) {
+            for key in ["time_ms", "wall_ms", "memory_kb"] {
+                t.remove(key);
+            }
+        }
+    }
     Outcome {
         reward: report.reward,
         verdict,
-        details: serde_json::to_value(report).unwrap_or(Value::Null),
+        details,
     }
 }
 

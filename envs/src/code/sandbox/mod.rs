@@ -212,14 +212,40 @@ impl ProcessSandbox {
         let (err_r, err_w) = sys::pipe().map_err(io_err("stderr pipe"))?;
         let (status_r, status_w) = sys::pipe().map_err(io_err("status pipe"))?;
 
-        let mut keep = vec![
+        let keep = vec![
             stdin.as_raw_fd(),
             out_w.as_raw_fd(),
             err_w.as_raw_fd(),
             status_w.as_raw_fd(),
         ];
-        let mut sources: Vec<OwnedFd> = Vec::new();
         let mut mounts = vec![sys::MountStep::PrivateRoot, sys::MountStep::ReadOnlyRoot];
+        // Bind sources are opened first, before tmpfs mounts cover them, as descriptors 3 to 9.
+        let mut binds: Vec<(PathBuf, PathBuf, bool)> = self
+            .toolchains
+            .iter()
+            .map(|d| (d.clone(), d.clone(), false))
+            .collect();
+        for b in &spec.binds {
+            if !b.inside.starts_with("/tmp/") {
+                return Err(SandboxError::Unavailable(format!(
+                    "bind target {} is not under /tmp",
+                    b.inside
+                )));
+            }
+            binds.push((b.host.clone(), PathBuf::from(&b.inside), b.writable));
+        }
+        if binds.len() > 7 {
+            return Err(SandboxError::Unavailable(format!(
+                "{} binds; at most 7",
+                binds.len()
+            )));
+        }
+        for (i, (host, _, _)) in binds.iter().enumerate() {
+            mounts.push(sys::MountStep::OpenSource {
+                path: cstr(host.as_os_str().as_bytes())?,
+                fd: 3 + i as i32,
+            });
+        }
         for dir in &self.covered {
             let options = if dir == Path::new("/tmp") {
                 format!(
@@ -236,22 +262,7 @@ impl ProcessSandbox {
                 options: cstr(options.as_bytes())?,
             });
         }
-        let mut binds: Vec<(PathBuf, PathBuf, bool)> = self
-            .toolchains
-            .iter()
-            .map(|d| (d.clone(), d.clone(), false))
-            .collect();
-        for b in &spec.binds {
-            if !b.inside.starts_with("/tmp/") {
-                return Err(SandboxError::Unavailable(format!(
-                    "bind target {} is not under /tmp",
-                    b.inside
-                )));
-            }
-            binds.push((b.host.clone(), PathBuf::from(&b.inside), b.writable));
-        }
-        for (host, inside, writable) in &binds {
-            let fd = sys::open_path(host).map_err(io_err(format!("opening {}", host.display())))?;
+        for (i, (_, inside, writable)) in binds.iter().enumerate() {
             // Mount points inside the covering tmpfs, from the covered directory down.
             let root = self
                 .covered
@@ -267,12 +278,10 @@ impl ProcessSandbox {
                 });
             }
             mounts.push(sys::MountStep::Bind {
-                source: cstr(format!("/proc/self/fd/{}", fd.as_raw_fd()).as_bytes())?,
+                source: cstr(format!("/proc/self/fd/{}", 3 + i).as_bytes())?,
                 target: cstr(inside.as_os_str().as_bytes())?,
                 writable: *writable,
             });
-            keep.push(fd.as_raw_fd());
-            sources.push(fd);
         }
         mounts.push(sys::MountStep::Proc);
 
@@ -329,7 +338,7 @@ impl ProcessSandbox {
         let start = Instant::now();
         let spawned = sys::spawn(&plan).map_err(io_err("cloning the sandbox"))?;
         // Our copies of the child ends go now, or the pipes would never report end of file.
-        drop((stdin, out_w, err_w, status_w, sources));
+        drop((stdin, out_w, err_w, status_w));
         let result = watch(&spawned, out_r, err_r, status_r, limits, start);
         sys::kill(spawned.pid);
         let reaped = sys::reap(spawned.pid).map_err(io_err("reaping the sandbox"));

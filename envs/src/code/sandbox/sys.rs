@@ -23,6 +23,10 @@ pub enum MountStep {
     Tmpfs { target: CString, options: CString },
     /// Creates a directory (the mount point of a bind inside a tmpfs).
     Mkdir { path: CString },
+    /// Opens `path` (`O_PATH`) as descriptor `fd` (3 to 9: free in the helper), so it can be bound
+    /// after a tmpfs covers it. It must be opened inside the new namespace: a bind's source must be
+    /// a mount of the caller's namespace.
+    OpenSource { path: CString, fd: RawFd },
     /// Bind-mounts `source` (usually `/proc/self/fd/N` of a descriptor opened before the host path
     /// was covered) at `target`, read-only unless `writable`.
     Bind {
@@ -121,17 +125,6 @@ pub fn memfd_with(data: &[u8]) -> io::Result<std::fs::File> {
     file.write_all(data)?;
     file.seek(io::SeekFrom::Start(0))?;
     Ok(file)
-}
-
-/// An `O_PATH` descriptor of a host path, for binding it after the path is covered by a tmpfs.
-pub fn open_path(path: &std::path::Path) -> io::Result<OwnedFd> {
-    use std::os::unix::ffi::OsStrExt;
-    let c = CString::new(path.as_os_str().as_bytes())
-        .map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, "path holds a NUL byte"))?;
-    // SAFETY: valid C string; the returned descriptor is ours.
-    let fd = cvt(unsafe { libc::open(c.as_ptr(), libc::O_PATH | libc::O_CLOEXEC) }.into())?;
-    // SAFETY: fresh descriptor from open.
-    raise(unsafe { OwnedFd::from_raw_fd(fd as RawFd) })
 }
 
 /// Waits until one of `fds` is readable (or hung up) or `timeout` passes. Returns the revents.
@@ -353,6 +346,22 @@ fn mount_steps(p: &Prepared) -> Result<(), u32> {
                         0
                     } else {
                         r
+                    }
+                }
+                MountStep::OpenSource { path, fd } => {
+                    let opened = libc::open(path.as_ptr(), libc::O_PATH | libc::O_CLOEXEC);
+                    if opened < 0 {
+                        -1
+                    } else if opened == *fd {
+                        0
+                    } else {
+                        let r = libc::dup3(opened, *fd, libc::O_CLOEXEC);
+                        libc::close(opened);
+                        if r == *fd {
+                            0
+                        } else {
+                            -1
+                        }
                     }
                 }
                 MountStep::Bind {
