@@ -1,1 +1,0 @@
-//! The MiniMax-M1 hybrid model: config, layers, checkpoints, generation.
