@@ -137,7 +137,7 @@ fn read_problems(
 
 /// MATH keeps the answer in the solution's last `\boxed{}`.
 fn gold_answer_from_solution(solution: &str) -> String {
-    crate::extract::last_boxed(solution).map_or_else(String::new, |b| gold_answer(b))
+    crate::extract::last_boxed(solution).map_or_else(String::new, gold_answer)
 }
 
 #[async_trait]
