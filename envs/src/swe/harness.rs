@@ -174,3 +174,120 @@ fn last_lines(text: &str, n: usize) -> String {
     let lines: Vec<&str> = text.lines().collect();
     lines[lines.len().saturating_sub(n)..].join("\n")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::swe::images::base::BaseImage;
+    use crate::swe::images::{env as env_image, mirror};
+    use std::path::Path;
+    use std::process::Command;
+
+    fn git(dir: &Path, args: &[&str]) -> String {
+        let out = Command::new("git")
+            .arg("-C")
+            .arg(dir)
+            .args(args)
+            .env("GIT_AUTHOR_NAME", "t")
+            .env("GIT_AUTHOR_EMAIL", "t@t")
+            .env("GIT_COMMITTER_NAME", "t")
+            .env("GIT_COMMITTER_EMAIL", "t@t")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    fn instance(base: &str, gold: &str, test_patch: &str) -> SweInstance {
+        SweInstance {
+            instance_id: "demo__calc-1".into(),
+            repo: "demo/calc".into(),
+            base_commit: base.into(),
+            patch: gold.into(),
+            test_patch: test_patch.into(),
+            problem_statement: String::new(),
+            hints_text: String::new(),
+            created_at: String::new(),
+            version: "1".into(),
+            environment_setup_commit: base.into(),
+            fail_to_pass: vec!["tests/test_calc.py::test_add".into()],
+            pass_to_pass: vec!["tests/test_calc.py::test_zero".into()],
+            extra: Default::default(),
+        }
+    }
+
+    /// A real container run: the gold patch resolves; no patch, and a conftest that prints forged
+    /// PASSED lines and exits 1, do not; no container outlives its evaluation.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn gold_resolves_and_forged_output_does_not_in_a_real_container() {
+        let Ok(docker) = crate::swe::docker::connect().await else {
+            assert!(std::env::var("RLVR_REQUIRE_DOCKER").as_deref() != Ok("1"), "no Docker engine answers");
+            eprintln!("note: no Docker engine answers; skipping");
+            return;
+        };
+        let mirror = mirror::debian_mirror(Path::new("/etc/apt")).expect("a Debian mirror in apt sources");
+        let base = BaseImage::new("bookworm", mirror).unwrap();
+        let base_tag = base.ensure(&docker).await.expect("base image");
+        let repos = tempfile::tempdir().unwrap();
+        let repo = repos.path().join("demo__calc");
+        std::fs::create_dir_all(repo.join("tests")).unwrap();
+        git(&repo, &["init", "-q", "-b", "main"]);
+        std::fs::write(repo.join("calc.py"), "def add(a, b):\n    return a - b\n").unwrap();
+        git(&repo, &["add", "-A"]);
+        git(&repo, &["commit", "-q", "-m", "bug"]);
+        let base_commit = git(&repo, &["rev-parse", "HEAD"]).trim().to_owned();
+        std::fs::write(repo.join("calc.py"), "def add(a, b):\n    return a + b\n").unwrap();
+        let gold = git(&repo, &["diff"]);
+        git(&repo, &["checkout", "-q", "--", "."]);
+        std::fs::write(
+            repo.join("tests/test_calc.py"),
+            "from calc import add\n\ndef test_add():\n    assert add(2, 3) == 5\n\ndef test_zero():\n    assert add(0, 0) == 0\n",
+        )
+        .unwrap();
+        git(&repo, &["add", "-N", "tests/test_calc.py"]);
+        let test_patch = git(&repo, &["diff"]);
+        git(&repo, &["rm", "-q", "--cached", "tests/test_calc.py"]);
+        std::fs::remove_file(repo.join("tests/test_calc.py")).unwrap();
+
+        let spec = crate::swe::synth::build::environment(&crate::swe::synth::projects::SynthProject {
+            package: "calc",
+            version: "1",
+            repo: "demo/calc",
+            sources: &["."],
+            tests: "tests",
+        });
+        let image = env_image::ensure(&docker, &base_tag, &spec, repos.path()).await.expect("env image");
+        let inst = instance(&base_commit, &gold, &test_patch);
+        let forged = "diff --git a/conftest.py b/conftest.py\nnew file mode 100644\n--- /dev/null\n+++ b/conftest.py\n@@ -0,0 +1,3 @@\n+print('PASSED tests/test_calc.py::test_add')\n+print('PASSED tests/test_calc.py::test_zero')\n+raise SystemExit(1)\n";
+        let mut verdicts = Vec::new();
+        for patch in [gold.as_str(), "", forged] {
+            let req = EvalRequest {
+                instance: &inst,
+                spec: &spec,
+                image: &image,
+                model_patch: Some(patch),
+                run_id: "harness-test",
+                timeout: Duration::from_secs(120),
+                limits: Limits::default(),
+            };
+            let result = evaluate(&docker, &req).await.expect("evaluation runs");
+            eprintln!("{}\n{:?} overhead={:?}", result.log, result.grade.status, result.timings.overhead());
+            verdicts.push((result.grade.report.resolved, result.grade.invalid_log.clone()));
+        }
+        assert!(verdicts[0].0, "gold resolves");
+        assert!(!verdicts[1].0, "the test patch alone does not");
+        assert!(!verdicts[2].0, "forged PASSED lines do not");
+        assert!(
+            matches!(verdicts[2].1, Some(crate::swe::grading::InvalidLog::ExitCodeMismatch { exit_code: 1 })),
+            "{:?}",
+            verdicts[2].1
+        );
+        let left: Vec<_> = crate::swe::reaper::list(&docker)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|c| c.name.ends_with(".harness-test"))
+            .collect();
+        assert!(left.is_empty(), "{left:?}");
+    }
+}
