@@ -253,6 +253,9 @@ fn mul(a: Value, b: Value) -> Result<Value, EvalError> {
             if bits(&x.re) + bits(&x.im) + bits(&y.re) + bits(&y.im) > 2 * MAX_BITS {
                 return Err(EvalError::TooLarge);
             }
+            if x.is_real() && y.is_real() {
+                return check_size(ExactComplex::real(&x.re * &y.re));
+            }
             check_size(ExactComplex {
                 re: &x.re * &y.re - &x.im * &y.im,
                 im: &x.re * &y.im + &x.im * &y.re,
@@ -265,6 +268,10 @@ fn mul(a: Value, b: Value) -> Result<Value, EvalError> {
 fn div(a: Value, b: Value) -> Result<Value, EvalError> {
     match (a, b) {
         (_, Value::Exact(y)) if y.is_zero() => Err(EvalError::Undefined),
+        // Real operands: one rational division (the complex formula squares the divisor first).
+        (Value::Exact(x), Value::Exact(y)) if x.is_real() && y.is_real() => {
+            check_size(ExactComplex::real(&x.re / &y.re))
+        }
         (Value::Exact(x), Value::Exact(y)) => {
             let norm = &y.re * &y.re + &y.im * &y.im;
             check_size(ExactComplex {
