@@ -219,6 +219,17 @@ mod tests {
             .is_err());
     }
 
+    #[tokio::test]
+    async fn passes_the_conformance_checks() {
+        let env = Registry::with_builtins()
+            .build("math/answer@1", &Value::Null)
+            .unwrap();
+        let report =
+            crate::conformance::check(env.as_ref(), &crate::conformance::CheckConfig::default())
+                .await;
+        assert!(report.passed(), "{report:#?}");
+    }
+
     #[test]
     fn every_embedded_answer_parses_and_loading_names_bad_lines() {
         let id: EnvId = "math/answer@1".parse().unwrap();
