@@ -1,1 +1,0 @@
-//! The policy-gradient losses: CISPO, GRPO, DAPO, PPO as one masked token-level objective.
