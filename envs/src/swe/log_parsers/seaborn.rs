@@ -38,6 +38,8 @@ mod tests {
             ("tests/a.py::t1", TestStatus::Passed),
             ("tests/a.py::t2", TestStatus::Passed),
             ("tests/a.py::t3", TestStatus::Failed),
+            // Any `<word> PASSED ...` line counts, as in SWE-bench.
+            ("some", TestStatus::Passed),
         ]
         .into_iter()
         .map(|(k, v)| (k.to_string(), v))
