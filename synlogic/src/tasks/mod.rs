@@ -25,7 +25,9 @@ pub mod calcudoko;
 pub mod futoshiki;
 pub mod game_of_24;
 pub mod kukurasu;
+pub mod norinori;
 pub mod skyscraper_puzzle;
+pub mod star_placement_puzzle;
 pub mod sudoku;
 pub mod survo;
 
@@ -39,6 +41,8 @@ pub static ALL: &[&dyn Puzzle] = &[
     &kukurasu::Kukurasu,
     &survo::Survo,
     &game_of_24::GameOf24,
+    &norinori::Norinori,
+    &star_placement_puzzle::StarPlacementPuzzle,
 ];
 
 /// The task named `id`.

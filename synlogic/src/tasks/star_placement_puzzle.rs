@@ -1,0 +1,510 @@
+//! `star_placement_puzzle` (star battle): place stars on an n x n grid split into n lettered regions so
+//! that every row, column and region holds exactly k stars and no two stars touch, even diagonally.
+//!
+//! We plant one star per row and column first and grow the regions around them, so every instance is
+//! solvable; several solutions may exist and the verifier accepts any valid one. SynLogic's prompt
+//! tells the model "exactly one star" even when k = 2, and its verifier reads only the first python
+//! block; ours states k and reads the last block. Our levels use k = 1 (see `LEVELS`).
+
+use rand::seq::SliceRandom;
+use rand::Rng;
+use serde_json::{json, Value};
+
+use rlvr_envs::extract::strip_think;
+
+use crate::difficulty::Difficulty;
+use crate::error::SynlogicError;
+use crate::extract;
+use crate::instance::{trace_id, Gold, Instance};
+use crate::language::{fill, pick, Bilingual, Language};
+use crate::puzzle::{instance_rng, GenOptions, Judgement, Puzzle};
+use crate::pyliteral::{self, PyValue};
+
+const ID: &str = "star_placement_puzzle";
+
+/// Grid side per level, one star per row, column and region. SynLogic's run.sh draws n = 4..6.
+const LEVELS: [usize; 10] = [4, 5, 6, 7, 8, 9, 10, 11, 12, 13];
+
+/// Stars per row, column and region at every level.
+const K: usize = 1;
+
+const INTROS: &[Bilingual] = &[
+    Bilingual {
+        en: "Solve this {n} x {n} star placement puzzle.",
+        zh: "请解这道 {n} x {n} 的星星放置谜题。",
+    },
+    Bilingual {
+        en: "Here is a {n} x {n} star battle grid divided into lettered regions.",
+        zh: "这是一个被划分为字母区域的 {n} x {n} 星星谜题网格。",
+    },
+    Bilingual {
+        en: "Place the stars on the {n} x {n} grid below.",
+        zh: "请在下方 {n} x {n} 的网格中放置星星。",
+    },
+];
+
+const RULES: Bilingual = Bilingual {
+    en: "Every row, every column and every lettered region must contain exactly {k} star(s), and no two stars may touch, not even diagonally. Rows and columns are numbered from 1, starting at the top-left cell.",
+    zh: "每一行、每一列和每个字母区域都必须恰好有 {k} 颗星星，并且任意两颗星星不能相邻，包括对角线方向。行和列从 1 开始编号，左上角的格子为 (1, 1)。",
+};
+
+const FORMAT: Bilingual = Bilingual {
+    en: "At the end, give the stars as a Python dictionary from region letter to its list of (row, column) coordinates in a ```python code block, e.g.\n```python\n{'A': [(1, 2)], 'B': [(3, 1)]}\n```",
+    zh: "请在最后用 ```python 代码块给出一个 Python 字典，把每个区域字母映射到其星星的 (行, 列) 坐标列表，例如\n```python\n{'A': [(1, 2)], 'B': [(3, 1)]}\n```",
+};
+
+/// The star_placement_puzzle task.
+pub struct StarPlacementPuzzle;
+
+type Cell = (usize, usize);
+
+struct Board {
+    n: usize,
+    k: usize,
+    /// Region index of each cell.
+    region: Vec<Vec<usize>>,
+    regions: usize,
+}
+
+fn touches(a: Cell, b: Cell) -> bool {
+    a.0.abs_diff(b.0) <= 1 && a.1.abs_diff(b.1) <= 1
+}
+
+/// One star per row and column, none touching: a random permutation found by backtracking.
+fn plant_stars(rng: &mut impl Rng, n: usize) -> Option<Vec<usize>> {
+    fn go(
+        rng: &mut impl Rng,
+        n: usize,
+        cols: &mut Vec<usize>,
+        used: &mut [bool],
+        budget: &mut u32,
+    ) -> bool {
+        if cols.len() == n {
+            return true;
+        }
+        if *budget == 0 {
+            return false;
+        }
+        *budget -= 1;
+        let mut order: Vec<usize> = (0..n).collect();
+        order.shuffle(rng);
+        for c in order {
+            if used[c] || cols.last().is_some_and(|&p| p.abs_diff(c) <= 1) {
+                continue;
+            }
+            used[c] = true;
+            cols.push(c);
+            if go(rng, n, cols, used, budget) {
+                return true;
+            }
+            cols.pop();
+            used[c] = false;
+        }
+        false
+    }
+    let mut cols = Vec::with_capacity(n);
+    let mut budget = 100_000;
+    go(rng, n, &mut cols, &mut vec![false; n], &mut budget).then_some(cols)
+}
+
+/// Grows one region from each star over the other cells (random frontier growth, 4-connected).
+fn grow_regions(rng: &mut impl Rng, n: usize, stars: &[usize]) -> Vec<Vec<usize>> {
+    let mut label: Vec<Vec<Option<usize>>> = vec![vec![None; n]; n];
+    let mut frontier: Vec<Cell> = Vec::new();
+    for (r, &c) in stars.iter().enumerate() {
+        label[r][c] = Some(r);
+        frontier.push((r, c));
+    }
+    while !frontier.is_empty() {
+        let at = rng.gen_range(0..frontier.len());
+        let (i, j) = frontier[at];
+        let free: Vec<Cell> = [
+            i.checked_sub(1).map(|i| (i, j)),
+            j.checked_sub(1).map(|j| (i, j)),
+            (i + 1 < n).then_some((i + 1, j)),
+            (j + 1 < n).then_some((i, j + 1)),
+        ]
+        .into_iter()
+        .flatten()
+        .filter(|&(x, y)| label[x][y].is_none())
+        .collect();
+        if free.is_empty() {
+            frontier.swap_remove(at);
+            continue;
+        }
+        let next = free[rng.gen_range(0..free.len())];
+        label[next.0][next.1] = label[i][j];
+        frontier.push(next);
+    }
+    // The grid is connected, so growth reaches every cell.
+    label
+        .into_iter()
+        .map(|row| row.into_iter().map(|l| l.unwrap_or(0)).collect())
+        .collect()
+}
+
+fn region_letter(r: usize) -> String {
+    char::from(b'A' + r as u8).to_string()
+}
+
+fn read_board(gold: Gold<'_>) -> Result<Board, SynlogicError> {
+    let m = gold.metadata;
+    let bad = |field: &'static str, message: &str| {
+        SynlogicError::bad_record(ID, field, message.to_owned())
+    };
+    let n = m
+        .get("n")
+        .and_then(Value::as_u64)
+        .filter(|v| (1..=26).contains(v))
+        .ok_or_else(|| bad("metadata.n", "not an integer 1..=26"))? as usize;
+    let k = m
+        .get("k")
+        .and_then(Value::as_u64)
+        .filter(|&v| v >= 1 && v as usize <= n)
+        .ok_or_else(|| bad("metadata.k", "not an integer 1..=n"))? as usize;
+    let rows = m
+        .get("region_grid")
+        .and_then(Value::as_array)
+        .filter(|r| r.len() == n)
+        .ok_or_else(|| bad("metadata.region_grid", "not n rows"))?;
+    let mut labels: Vec<&str> = Vec::new();
+    let mut region = Vec::with_capacity(n);
+    for row in rows {
+        let cells = row
+            .as_array()
+            .filter(|r| r.len() == n)
+            .ok_or_else(|| bad("metadata.region_grid", "a row is not n labels"))?;
+        let mut out = Vec::with_capacity(n);
+        for cell in cells {
+            let text = cell
+                .as_str()
+                .ok_or_else(|| bad("metadata.region_grid", "a label is not a string"))?;
+            let r = match labels.iter().position(|&l| l == text) {
+                Some(r) => r,
+                None => {
+                    labels.push(text);
+                    labels.len() - 1
+                }
+            };
+            out.push(r);
+        }
+        region.push(out);
+    }
+    Ok(Board {
+        n,
+        k,
+        region,
+        regions: labels.len(),
+    })
+}
+
+/// The stars of a response (1-based as written), from the last python block or the last `{...}`.
+fn response_stars(response: &str) -> Result<Vec<(i64, i64)>, Judgement> {
+    let text = strip_think(response);
+    let candidate = extract::last_python_or_any_block(text)
+        .or_else(|| extract::last_balanced(text, '{', '}', 2))
+        .ok_or_else(|| {
+            Judgement::unparseable("no {region: [(row, column), ...]} dictionary in the answer")
+        })?;
+    let candidate = extract::within_limit(candidate)?;
+    let value = pyliteral::parse(candidate.trim()).map_err(|e| {
+        Judgement::unparseable(format!("the answer is not a dictionary literal: {e}"))
+    })?;
+    let PyValue::Dict(entries) = value else {
+        return Err(Judgement::wrong("the answer is not a dictionary"));
+    };
+    let mut stars = Vec::new();
+    for (_, coords) in &entries {
+        let list = coords
+            .as_seq()
+            .ok_or_else(|| Judgement::wrong("a region's value is not a list of coordinates"))?;
+        for c in list {
+            match c.as_seq() {
+                Some([r, c]) => match (r.as_int(), c.as_int()) {
+                    (Some(r), Some(c)) => stars.push((r, c)),
+                    _ => return Err(Judgement::wrong("a coordinate is not two integers")),
+                },
+                _ => return Err(Judgement::wrong("a coordinate is not a (row, column) pair")),
+            }
+        }
+    }
+    Ok(stars)
+}
+
+/// Checks the rules; `Err` names the first broken one.
+fn check(board: &Board, stars: &[(i64, i64)]) -> Result<(), String> {
+    let n = board.n;
+    // Bounds the quadratic checks below by the grid, whatever the response's length.
+    if stars.len() != n * board.k {
+        return Err(format!("{} stars listed, not {}", stars.len(), n * board.k));
+    }
+    let mut cells: Vec<Cell> = Vec::with_capacity(stars.len());
+    for &(r, c) in stars {
+        let inside = |v: i64| usize::try_from(v).ok().filter(|v| (1..=n).contains(v));
+        let (Some(r), Some(c)) = (inside(r), inside(c)) else {
+            return Err(format!("star ({r}, {c}) is outside the {n}x{n} grid"));
+        };
+        if cells.contains(&(r - 1, c - 1)) {
+            return Err(format!("star ({r}, {c}) is listed twice"));
+        }
+        cells.push((r - 1, c - 1));
+    }
+    let k = board.k;
+    for i in 0..n {
+        let count = cells.iter().filter(|c| c.0 == i).count();
+        if count != k {
+            return Err(format!("row {} has {count} stars, not {k}", i + 1));
+        }
+        let count = cells.iter().filter(|c| c.1 == i).count();
+        if count != k {
+            return Err(format!("column {} has {count} stars, not {k}", i + 1));
+        }
+    }
+    for r in 0..board.regions {
+        let count = cells.iter().filter(|c| board.region[c.0][c.1] == r).count();
+        if count != k {
+            return Err(format!("a region has {count} stars, not {k}"));
+        }
+    }
+    for (x, &a) in cells.iter().enumerate() {
+        if let Some(&b) = cells[x + 1..].iter().find(|&&b| touches(a, b)) {
+            return Err(format!(
+                "stars ({}, {}) and ({}, {}) touch",
+                a.0 + 1,
+                a.1 + 1,
+                b.0 + 1,
+                b.1 + 1
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Row-by-row search (one star per row) for the first solution; counts the stars placed.
+fn solve_nodes(board: &Board) -> u64 {
+    fn go(
+        board: &Board,
+        row: usize,
+        prev: Option<usize>,
+        cols: &mut [bool],
+        regions: &mut [bool],
+        nodes: &mut u64,
+    ) -> bool {
+        if row == board.n {
+            return true;
+        }
+        for c in 0..board.n {
+            let r = board.region[row][c];
+            if cols[c] || regions[r] || prev.is_some_and(|p| p.abs_diff(c) <= 1) {
+                continue;
+            }
+            *nodes += 1;
+            cols[c] = true;
+            regions[r] = true;
+            let found = go(board, row + 1, Some(c), cols, regions, nodes);
+            cols[c] = false;
+            regions[r] = false;
+            if found {
+                return true;
+            }
+        }
+        false
+    }
+    let mut nodes = 0;
+    go(
+        board,
+        0,
+        None,
+        &mut vec![false; board.n],
+        &mut vec![false; board.regions],
+        &mut nodes,
+    );
+    nodes
+}
+
+/// SynLogic's `answer` string: `[[A(1,2)\n\nB(3,1)...]]`, regions in letter order.
+fn answer_text(region_grid: &[Vec<String>], stars: &[Cell]) -> String {
+    let mut parts: Vec<(String, Vec<Cell>)> = Vec::new();
+    for &(r, c) in stars {
+        let label = region_grid[r][c].clone();
+        match parts.iter_mut().find(|(l, _)| *l == label) {
+            Some((_, cells)) => cells.push((r + 1, c + 1)),
+            None => parts.push((label, vec![(r + 1, c + 1)])),
+        }
+    }
+    parts.sort();
+    let parts: Vec<String> = parts
+        .into_iter()
+        .map(|(label, mut cells)| {
+            cells.sort_unstable();
+            let coords: String = cells.iter().map(|(r, c)| format!("({r},{c})")).collect();
+            format!("{label}{coords}")
+        })
+        .collect();
+    format!("[[{}]]", parts.join("\n\n"))
+}
+
+impl Puzzle for StarPlacementPuzzle {
+    fn id(&self) -> &'static str {
+        ID
+    }
+
+    fn summary(&self) -> &'static str {
+        "SynLogic star_placement_puzzle: star battle, k stars per row, column and region, none touching"
+    }
+
+    fn knobs(&self, difficulty: Difficulty) -> Value {
+        json!({ "n": difficulty.pick(&LEVELS), "k": K })
+    }
+
+    fn generate(
+        &self,
+        seed: u64,
+        index: u64,
+        options: GenOptions,
+    ) -> Result<Instance, SynlogicError> {
+        let level = options.difficulty;
+        let n = level.pick(&LEVELS);
+        let mut rng = instance_rng(ID, seed, index, level);
+        let language = Language::draw(&mut rng, options.language);
+        let trace = trace_id(&mut rng);
+        let stars = plant_stars(&mut rng, n).ok_or_else(|| SynlogicError::Generation {
+            task: ID,
+            seed,
+            index,
+            message: format!("no non-touching star placement on {n}x{n} within the search budget"),
+        })?;
+        let label = grow_regions(&mut rng, n, &stars);
+        let region_grid: Vec<Vec<String>> = label
+            .iter()
+            .map(|row| row.iter().map(|&r| region_letter(r)).collect())
+            .collect();
+        let board = Board {
+            n,
+            k: K,
+            region: label,
+            regions: n,
+        };
+        let nodes = solve_nodes(&board);
+        let star_cells: Vec<Cell> = stars.iter().enumerate().map(|(r, &c)| (r, c)).collect();
+        let (n_text, k_text) = (n.to_string(), K.to_string());
+        let vars = [("n", n_text.as_str()), ("k", k_text.as_str())];
+        let grid_text: Vec<String> = region_grid
+            .iter()
+            .map(|row| serde_json::to_string(row).unwrap_or_default())
+            .collect();
+        let question = format!(
+            "{}\n{}\n\n{}\n\n{}",
+            fill(pick(&mut rng, INTROS, language), &vars),
+            fill(RULES.get(language), &vars),
+            grid_text.join("\n"),
+            FORMAT.get(language)
+        );
+        let solution: Vec<[usize; 2]> = star_cells.iter().map(|&(r, c)| [r + 1, c + 1]).collect();
+        Ok(Instance {
+            question,
+            answer: Value::String(answer_text(&region_grid, &star_cells)),
+            difficulty: level,
+            metadata: json!({
+                "trace_id": trace,
+                "n": n,
+                "k": K,
+                "region_nums": n,
+                "region_grid": region_grid,
+                "solution": solution,
+                "rlvr": {
+                    "level": level.level(), "seed": seed, "index": index, "language": language,
+                    "solver_nodes": nodes,
+                },
+            }),
+        })
+    }
+
+    fn verify(&self, gold: Gold<'_>, response: &str) -> Result<Judgement, SynlogicError> {
+        let board = read_board(gold)?;
+        let stars = match response_stars(response) {
+            Ok(s) => s,
+            Err(judgement) => return Ok(judgement),
+        };
+        Ok(match check(&board, &stars) {
+            Ok(()) => Judgement::correct(),
+            Err(reason) => Judgement::wrong(reason),
+        })
+    }
+
+    fn reference_response(&self, gold: Gold<'_>) -> Result<String, SynlogicError> {
+        let bad =
+            || SynlogicError::bad_record(ID, "metadata.solution", "expected [[row, column], ...]");
+        let board = read_board(gold)?;
+        let grid = gold
+            .metadata
+            .get("region_grid")
+            .and_then(Value::as_array)
+            .ok_or_else(bad)?;
+        let solution = gold
+            .metadata
+            .get("solution")
+            .and_then(Value::as_array)
+            .ok_or_else(bad)?;
+        let mut by_region: Vec<(String, Vec<(u64, u64)>)> = Vec::new();
+        for star in solution {
+            let (r, c) = star
+                .as_array()
+                .filter(|s| s.len() == 2)
+                .and_then(|s| Some((s[0].as_u64()?, s[1].as_u64()?)))
+                .filter(|&(r, c)| {
+                    (1..=board.n as u64).contains(&r) && (1..=board.n as u64).contains(&c)
+                })
+                .ok_or_else(bad)?;
+            let label = grid[r as usize - 1][c as usize - 1]
+                .as_str()
+                .ok_or_else(bad)?
+                .to_owned();
+            match by_region.iter_mut().find(|(l, _)| *l == label) {
+                Some((_, cells)) => cells.push((r, c)),
+                None => by_region.push((label, vec![(r, c)])),
+            }
+        }
+        by_region.sort();
+        let entries: Vec<String> = by_region
+            .iter()
+            .map(|(label, cells)| {
+                let coords: Vec<String> =
+                    cells.iter().map(|(r, c)| format!("({r}, {c})")).collect();
+                format!("    '{label}': [{}]", coords.join(", "))
+            })
+            .collect();
+        Ok(format!(
+            "The stars are:\n```python\n{{\n{}\n}}\n```",
+            entries.join(",\n")
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn board() -> Board {
+        // Regions are the columns of a 4x4 grid.
+        Board {
+            n: 4,
+            k: 1,
+            region: vec![vec![0, 1, 2, 3]; 4],
+            regions: 4,
+        }
+    }
+
+    #[test]
+    fn any_valid_placement_passes_and_touching_stars_fail() {
+        assert!(check(&board(), &[(1, 2), (2, 4), (3, 1), (4, 3)]).is_ok());
+        assert!(check(&board(), &[(1, 3), (2, 1), (3, 4), (4, 2)]).is_ok());
+        assert!(check(&board(), &[(1, 1), (2, 2), (3, 3), (4, 4)]).is_err());
+        assert!(check(&board(), &[(1, 2), (2, 4), (3, 1)]).is_err());
+    }
+
+    #[test]
+    fn the_solver_finds_the_planted_stars() {
+        assert!(solve_nodes(&board()) >= 4);
+    }
+}
