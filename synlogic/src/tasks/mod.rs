@@ -26,6 +26,7 @@ pub mod futoshiki;
 pub mod game_of_24;
 pub mod kukurasu;
 pub mod norinori;
+pub mod numbrix;
 pub mod skyscraper_puzzle;
 pub mod star_placement_puzzle;
 pub mod sudoku;
@@ -43,6 +44,7 @@ pub static ALL: &[&dyn Puzzle] = &[
     &game_of_24::GameOf24,
     &norinori::Norinori,
     &star_placement_puzzle::StarPlacementPuzzle,
+    &numbrix::Numbrix,
 ];
 
 /// The task named `id`.

@@ -1,0 +1,446 @@
+//! `numbrix`: fill an n x n grid with 1..n² so that consecutive numbers are orthogonally adjacent (a
+//! Hamiltonian path), keeping the given clues. Like SynLogic, 1 and n² are always given. The verifier
+//! checks the rules, so any valid path passes.
+
+use rand::Rng;
+use serde_json::{json, Value};
+
+use rlvr_envs::extract::strip_think;
+
+use crate::difficulty::Difficulty;
+use crate::error::SynlogicError;
+use crate::extract;
+use crate::instance::{trace_id, Gold, Instance};
+use crate::language::{fill, pick, Bilingual, Language};
+use crate::puzzle::{instance_rng, GenOptions, Judgement, Puzzle};
+use crate::pyliteral;
+
+const ID: &str = "numbrix";
+
+/// (side, share of cells given) per level. SynLogic's run.sh draws n = 6..12 at fill rates 0.3-0.4.
+const LEVELS: [(usize, f64); 10] = [
+    (3, 0.5),
+    (4, 0.5),
+    (4, 0.4),
+    (5, 0.4),
+    (5, 0.3),
+    (6, 0.35),
+    (6, 0.3),
+    (7, 0.3),
+    (8, 0.3),
+    (9, 0.3),
+];
+
+const INTROS: &[Bilingual] = &[
+    Bilingual {
+        en: "Solve this {n}x{n} Numbrix puzzle.",
+        zh: "请解这道 {n}x{n} 的 Numbrix 谜题。",
+    },
+    Bilingual {
+        en: "Complete the {n}x{n} Numbrix grid below.",
+        zh: "请补全下方 {n}x{n} 的 Numbrix 网格。",
+    },
+];
+
+const RULES: Bilingual = Bilingual {
+    en: "Replace every X with a number so that each of 1 to {nn} appears exactly once and every two consecutive numbers sit in cells sharing an edge (up, down, left or right). The given numbers stay where they are.",
+    zh: "把每个 X 换成一个数字，使 1 到 {nn} 的每个数恰好出现一次，并且任意两个相邻的数（如 3 和 4）所在的格子共享一条边（上下左右）。已给出的数字保持不变。",
+};
+
+const FORMAT: Bilingual = Bilingual {
+    en: "At the end, give the full grid as a list of rows of integers, e.g. [[1, 2, 3], [6, 5, 4], [7, 8, 9]].",
+    zh: "请在最后把完整网格写成由各行整数组成的列表，例如 [[1, 2, 3], [6, 5, 4], [7, 8, 9]]。",
+};
+
+/// The numbrix task.
+pub struct Numbrix;
+
+type Cell = (usize, usize);
+
+fn adjacent(a: Cell, b: Cell) -> bool {
+    a.0.abs_diff(b.0) + a.1.abs_diff(b.1) == 1
+}
+
+fn neighbours(n: usize, (i, j): Cell) -> impl Iterator<Item = Cell> {
+    [
+        i.checked_sub(1).map(|i| (i, j)),
+        j.checked_sub(1).map(|j| (i, j)),
+        (i + 1 < n).then_some((i + 1, j)),
+        (j + 1 < n).then_some((i, j + 1)),
+    ]
+    .into_iter()
+    .flatten()
+}
+
+/// A random Hamiltonian path: a snake scrambled by backbite moves (an end jumps to a neighbour and
+/// the loop it closes is reversed), which keeps a Hamiltonian path at every step.
+fn random_path(rng: &mut impl Rng, n: usize) -> Vec<Cell> {
+    let mut path: Vec<Cell> = (0..n)
+        .flat_map(|i| (0..n).map(move |j| if i % 2 == 0 { (i, j) } else { (i, n - 1 - j) }))
+        .collect();
+    let mut index = vec![vec![0usize; n]; n];
+    let len = path.len();
+    for _ in 0..20 * len {
+        if rng.gen_bool(0.5) {
+            path.reverse();
+        }
+        for (k, &(i, j)) in path.iter().enumerate() {
+            index[i][j] = k;
+        }
+        let end = path[len - 1];
+        let options: Vec<Cell> = neighbours(n, end)
+            .filter(|&(i, j)| len >= 2 && index[i][j] != len - 2)
+            .collect();
+        if options.is_empty() {
+            continue;
+        }
+        let (i, j) = options[rng.gen_range(0..options.len())];
+        path[index[i][j] + 1..].reverse();
+    }
+    path
+}
+
+struct Board {
+    n: usize,
+    /// `Some(v)` for a clue.
+    grid: Vec<Vec<Option<u64>>>,
+}
+
+fn read_board(gold: Gold<'_>) -> Result<Board, SynlogicError> {
+    let bad = |message: &str| SynlogicError::bad_record(ID, "metadata.grid", message.to_owned());
+    let rows = gold
+        .metadata
+        .get("grid")
+        .and_then(Value::as_array)
+        .ok_or_else(|| bad("missing or not a list of rows"))?;
+    let n = rows.len();
+    if !(1..=32).contains(&n) {
+        return Err(bad("expected 1 to 32 rows"));
+    }
+    let grid = rows
+        .iter()
+        .map(|row| {
+            row.as_array()
+                .filter(|r| r.len() == n)
+                .ok_or_else(|| bad("a row is not n cells"))?
+                .iter()
+                .map(|cell| match cell {
+                    Value::String(s) if s == "X" => Ok(None),
+                    other => other
+                        .as_u64()
+                        .map(Some)
+                        .ok_or_else(|| bad("a cell is neither \"X\" nor a positive integer")),
+                })
+                .collect()
+        })
+        .collect::<Result<_, _>>()?;
+    Ok(Board { n, grid })
+}
+
+fn response_grid(response: &str) -> Result<Vec<Vec<i64>>, Judgement> {
+    let text = strip_think(response);
+    let candidate = extract::last_python_or_any_block(text)
+        .or_else(|| extract::last_balanced(text, '[', ']', 3))
+        .ok_or_else(|| Judgement::unparseable("no [[...]] grid in the answer"))?;
+    let candidate = extract::within_limit(candidate)?;
+    let value = pyliteral::parse(candidate.trim())
+        .map_err(|e| Judgement::unparseable(format!("the answer is not a list literal: {e}")))?;
+    let rows = value
+        .as_seq()
+        .ok_or_else(|| Judgement::wrong("the answer is not a list of rows"))?;
+    rows.iter()
+        .map(|row| {
+            row.as_seq()
+                .ok_or_else(|| Judgement::wrong("a row is not a list"))?
+                .iter()
+                .map(|c| {
+                    c.as_int()
+                        .ok_or_else(|| Judgement::wrong("a cell is not an integer"))
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// Checks the rules; `Err` names the first broken one.
+fn check(board: &Board, grid: &[Vec<i64>]) -> Result<(), String> {
+    let n = board.n;
+    if grid.len() != n || grid.iter().any(|r| r.len() != n) {
+        return Err(format!("the answer is not a {n}x{n} grid"));
+    }
+    let total = n * n;
+    let mut at: Vec<Option<Cell>> = vec![None; total + 1];
+    for i in 0..n {
+        for j in 0..n {
+            let v = grid[i][j];
+            let Some(k) = usize::try_from(v).ok().filter(|k| (1..=total).contains(k)) else {
+                return Err(format!(
+                    "{v} at ({}, {}) is outside 1..={total}",
+                    i + 1,
+                    j + 1
+                ));
+            };
+            if at[k].is_some() {
+                return Err(format!("{v} appears twice"));
+            }
+            at[k] = Some((i, j));
+            if let Some(clue) = board.grid[i][j] {
+                if clue != k as u64 {
+                    return Err(format!(
+                        "the given {clue} at ({}, {}) was changed",
+                        i + 1,
+                        j + 1
+                    ));
+                }
+            }
+        }
+    }
+    for k in 1..total {
+        if let (Some(a), Some(b)) = (at[k], at[k + 1]) {
+            if !adjacent(a, b) {
+                return Err(format!("{k} and {} are not adjacent", k + 1));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The search stops (and reports this many nodes) past this budget.
+const MAX_NODES: u64 = 20_000_000;
+
+/// Extends the path 1, 2, ... cell by cell, pruning any step from which the next clue is out of reach
+/// (distance or parity); counts the cells tried.
+fn solve_nodes(board: &Board) -> u64 {
+    let n = board.n;
+    let total = n * n;
+    let mut clue_at: Vec<Option<Cell>> = vec![None; total + 1];
+    for i in 0..n {
+        for j in 0..n {
+            if let Some(v) = board.grid[i][j] {
+                if let Some(slot) = clue_at.get_mut(v as usize) {
+                    *slot = Some((i, j));
+                }
+            }
+        }
+    }
+    // The next clue at or after each value.
+    let mut next_clue: Vec<Option<(usize, Cell)>> = vec![None; total + 2];
+    for v in (1..=total).rev() {
+        next_clue[v] = clue_at[v].map(|c| (v, c)).or(next_clue[v + 1]);
+    }
+    let mut used = vec![vec![false; n]; n];
+    for i in 0..n {
+        for j in 0..n {
+            used[i][j] = board.grid[i][j].is_some();
+        }
+    }
+    #[allow(clippy::too_many_arguments)]
+    fn go(
+        n: usize,
+        v: usize,
+        at: Cell,
+        total: usize,
+        clue_at: &[Option<Cell>],
+        next_clue: &[Option<(usize, Cell)>],
+        used: &mut [Vec<bool>],
+        nodes: &mut u64,
+    ) -> bool {
+        if v == total {
+            return true;
+        }
+        let w = v + 1;
+        if let Some(c) = clue_at[w] {
+            return adjacent(at, c) && go(n, w, c, total, clue_at, next_clue, used, nodes);
+        }
+        for c in neighbours(n, at).collect::<Vec<_>>() {
+            if used[c.0][c.1] {
+                continue;
+            }
+            if let Some((k, target)) = next_clue[w] {
+                let dist = c.0.abs_diff(target.0) + c.1.abs_diff(target.1);
+                if dist > k - w || !(k - w - dist).is_multiple_of(2) {
+                    continue;
+                }
+            }
+            *nodes += 1;
+            if *nodes > MAX_NODES {
+                return true;
+            }
+            used[c.0][c.1] = true;
+            let found = go(n, w, c, total, clue_at, next_clue, used, nodes);
+            used[c.0][c.1] = false;
+            if found {
+                return true;
+            }
+        }
+        false
+    }
+    let mut nodes = 0;
+    if let Some(start) = clue_at[1] {
+        go(
+            n, 1, start, total, &clue_at, &next_clue, &mut used, &mut nodes,
+        );
+    }
+    nodes
+}
+
+impl Puzzle for Numbrix {
+    fn id(&self) -> &'static str {
+        ID
+    }
+
+    fn summary(&self) -> &'static str {
+        "SynLogic numbrix: a path 1..n² through orthogonal neighbours, keeping the clues"
+    }
+
+    fn knobs(&self, difficulty: Difficulty) -> Value {
+        let (n, fill_rate) = difficulty.pick(&LEVELS);
+        json!({ "n": n, "fill_rate": fill_rate })
+    }
+
+    fn generate(
+        &self,
+        seed: u64,
+        index: u64,
+        options: GenOptions,
+    ) -> Result<Instance, SynlogicError> {
+        let level = options.difficulty;
+        let (n, fill_rate) = level.pick(&LEVELS);
+        let mut rng = instance_rng(ID, seed, index, level);
+        let language = Language::draw(&mut rng, options.language);
+        let trace = trace_id(&mut rng);
+        let path = random_path(&mut rng, n);
+        let total = n * n;
+        let mut solution = vec![vec![0u64; n]; n];
+        for (k, &(i, j)) in path.iter().enumerate() {
+            solution[i][j] = k as u64 + 1;
+        }
+        // Like SynLogic: 1 and n² always shown; hide (1 - fill_rate) of the cells among the others.
+        let hide = ((total as f64) * (1.0 - fill_rate)) as usize;
+        let mut middle: Vec<Cell> = path[1..total - 1].to_vec();
+        let hide = hide.min(middle.len());
+        let mut hidden = Vec::with_capacity(hide);
+        for _ in 0..hide {
+            hidden.push(middle.swap_remove(rng.gen_range(0..middle.len())));
+        }
+        let grid: Vec<Vec<Option<u64>>> = (0..n)
+            .map(|i| {
+                (0..n)
+                    .map(|j| (!hidden.contains(&(i, j))).then_some(solution[i][j]))
+                    .collect()
+            })
+            .collect();
+        let board = Board { n, grid };
+        let nodes = solve_nodes(&board);
+        let grid_json: Vec<Vec<Value>> = board
+            .grid
+            .iter()
+            .map(|row| {
+                row.iter()
+                    .map(|c| c.map_or_else(|| json!("X"), |v| json!(v)))
+                    .collect()
+            })
+            .collect();
+        let grid_text: Vec<String> = board
+            .grid
+            .iter()
+            .map(|row| {
+                row.iter()
+                    .map(|c| c.map_or_else(|| "X".to_owned(), |v| v.to_string()))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect();
+        let (n_text, nn_text) = (n.to_string(), total.to_string());
+        let vars = [("n", n_text.as_str()), ("nn", nn_text.as_str())];
+        let question = format!(
+            "{}\n{}\n\n{}\n\n{}",
+            fill(pick(&mut rng, INTROS, language), &vars),
+            fill(RULES.get(language), &vars),
+            grid_text.join("\n"),
+            FORMAT.get(language)
+        );
+        Ok(Instance {
+            question,
+            answer: Value::String(String::new()),
+            difficulty: level,
+            metadata: json!({
+                "trace_id": trace,
+                "grid": grid_json,
+                "solution": solution,
+                "n": n,
+                "fill_rate": fill_rate,
+                "rlvr": {
+                    "level": level.level(), "seed": seed, "index": index, "language": language,
+                    "solver_nodes": nodes,
+                },
+            }),
+        })
+    }
+
+    fn verify(&self, gold: Gold<'_>, response: &str) -> Result<Judgement, SynlogicError> {
+        let board = read_board(gold)?;
+        let grid = match response_grid(response) {
+            Ok(g) => g,
+            Err(judgement) => return Ok(judgement),
+        };
+        Ok(match check(&board, &grid) {
+            Ok(()) => Judgement::correct(),
+            Err(reason) => Judgement::wrong(reason),
+        })
+    }
+
+    fn reference_response(&self, gold: Gold<'_>) -> Result<String, SynlogicError> {
+        let bad =
+            || SynlogicError::bad_record(ID, "metadata.solution", "expected rows of integers");
+        let solution = gold.metadata.get("solution").ok_or_else(bad)?;
+        let rows = solution.as_array().ok_or_else(bad)?;
+        if rows
+            .iter()
+            .any(|r| !r.as_array().is_some_and(|c| c.iter().all(Value::is_u64)))
+        {
+            return Err(bad());
+        }
+        Ok(format!(
+            "The filled grid is {}",
+            serde_json::to_string(solution).map_err(|_| bad())?
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backbite_paths_stay_hamiltonian() {
+        let mut rng = instance_rng(ID, 0, 0, Difficulty::new(1).unwrap());
+        for n in 2..8 {
+            let path = random_path(&mut rng, n);
+            assert_eq!(path.len(), n * n);
+            assert!(path.windows(2).all(|w| adjacent(w[0], w[1])));
+            let mut sorted = path.clone();
+            sorted.sort_unstable();
+            sorted.dedup();
+            assert_eq!(sorted.len(), n * n);
+        }
+    }
+
+    #[test]
+    fn a_path_that_jumps_is_wrong() {
+        let board = Board {
+            n: 2,
+            grid: vec![vec![Some(1), None], vec![None, Some(4)]],
+        };
+        assert!(check(&board, &[vec![1, 2], vec![3, 4]]).is_err());
+        assert!(check(&board, &[vec![1, 2], vec![4, 3]]).is_err());
+        assert!(check(&board, &[vec![1, 4], vec![2, 3]]).is_err());
+        assert!(check(&board, &[vec![1, 3], vec![2, 4]]).is_err());
+        let board = Board {
+            n: 2,
+            grid: vec![vec![Some(1), None], vec![None, None]],
+        };
+        assert!(check(&board, &[vec![1, 2], vec![4, 3]]).is_ok());
+        assert!(check(&board, &[vec![1, 4], vec![2, 3]]).is_ok());
+    }
+}
