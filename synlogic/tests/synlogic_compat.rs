@@ -2,7 +2,9 @@
 //! (`fixtures/<task>.jsonl`, generated from its repository at commit 6794f97) are judged by our
 //! verifiers. Gold answers that keep the rules are accepted; corrupted ones are rejected. Where
 //! SynLogic's generator is buggy (futoshiki signs, calcudoko floor division) the test checks the
-//! gold independently and expects our verdict to match.
+//! gold independently and expects our verdict to match. The norinori and numbrix fixtures come from
+//! `Norinori(n=5, region_nums_range=(3, 5), shadow_ratio=0.1)`, `Numbrix(n=4, fill_rate=0.4)` and
+//! `Numbrix(n=6, fill_rate=0.3)` under `random.seed(3)`.
 
 use serde_json::{Map, Value};
 
@@ -191,4 +193,43 @@ fn calcudoko_gold_is_accepted_exactly_when_its_cages_hold() {
         cages_hold,
     );
     assert!(accepted > 0, "no valid gold among the fixtures");
+}
+
+/// SynLogic's norinori solution (`[[[r, c], [r, c]], ...]`) written in the prompt's tuple format.
+fn norinori_response(record: &Map<String, Value>, keep: usize) -> String {
+    let dominoes: Vec<String> = record["metadata"]["solution"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .take(keep)
+        .map(|d| {
+            let c = rows(d);
+            format!("[({}, {}), ({}, {})]", c[0][0], c[0][1], c[1][0], c[1][1])
+        })
+        .collect();
+    format!("[{}]", dominoes.join(", "))
+}
+
+#[test]
+fn norinori_gold_is_accepted_and_a_partial_cover_is_not() {
+    let n = judge("norinori", |r| norinori_response(r, usize::MAX), |_| true);
+    assert_eq!(n, records("norinori").len());
+    // SynLogic's verifier skips regions without a covered cell, so one gold domino could pass there.
+    let puzzle = tasks::find("norinori").unwrap();
+    for record in records("norinori") {
+        let judged = puzzle
+            .verify(Gold::from_record(&record), &norinori_response(&record, 1))
+            .unwrap();
+        assert!(!judged.is_correct(), "{judged:?}");
+    }
+}
+
+#[test]
+fn numbrix_gold_is_accepted() {
+    let n = judge(
+        "numbrix",
+        |r| serde_json::to_string(&r["metadata"]["solution"]).unwrap(),
+        |_| true,
+    );
+    assert_eq!(n, records("numbrix").len());
 }
