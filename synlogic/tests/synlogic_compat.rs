@@ -4,7 +4,8 @@
 //! SynLogic's generator is buggy (futoshiki signs, calcudoko floor division) the test checks the
 //! gold independently and expects our verdict to match. The norinori and numbrix fixtures come from
 //! `Norinori(n=5, region_nums_range=(3, 5), shadow_ratio=0.1)`, `Numbrix(n=4, fill_rate=0.4)` and
-//! `Numbrix(n=6, fill_rate=0.3)` under `random.seed(3)`.
+//! `Numbrix(n=6, fill_rate=0.3)` under `random.seed(3)`; star_placement_puzzle from
+//! `StarPlacementPuzzle(n, k)` for (4, 1), (5, 1), (6, 1) (which yields none) and (8, 2), 3 each, same seed.
 
 use serde_json::{Map, Value};
 
@@ -232,4 +233,53 @@ fn numbrix_gold_is_accepted() {
         |_| true,
     );
     assert_eq!(n, records("numbrix").len());
+}
+
+/// SynLogic's star answer string (`[[A(1,1)(3,4)\n\nB(2,3)...]]`) as the dictionary its prompt asks for.
+fn star_response(record: &Map<String, Value>) -> String {
+    let answer = record["answer"].as_str().unwrap();
+    let entries: Vec<String> = answer
+        .trim_start_matches("[[")
+        .trim_end_matches("]]")
+        .split("\n\n")
+        .map(|part| {
+            let (label, coords) = part.split_at(part.find('(').unwrap());
+            let coords = coords.replace(")(", "), (");
+            format!("'{label}': [{coords}]")
+        })
+        .collect();
+    format!("```python\n{{{}}}\n```", entries.join(", "))
+}
+
+/// Whether no two of the gold stars touch: SynLogic's hard-coded 4x4 solution has (3,2) and (4,3)
+/// diagonally adjacent, so those records break its own rules.
+fn star_gold_keeps_apart(record: &Map<String, Value>) -> bool {
+    let digits: Vec<i64> = record["answer"]
+        .as_str()
+        .unwrap()
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|t| !t.is_empty())
+        .map(|t| t.parse().unwrap())
+        .collect();
+    let stars: Vec<&[i64]> = digits.chunks(2).collect();
+    stars.iter().enumerate().all(|(i, a)| {
+        stars[i + 1..]
+            .iter()
+            .all(|b| (a[0] - b[0]).abs() > 1 || (a[1] - b[1]).abs() > 1)
+    })
+}
+
+#[test]
+fn star_placement_gold_is_accepted_exactly_when_its_stars_keep_apart() {
+    let accepted = judge(
+        "star_placement_puzzle",
+        star_response,
+        star_gold_keeps_apart,
+    );
+    let valid = records("star_placement_puzzle")
+        .iter()
+        .filter(|r| star_gold_keeps_apart(r))
+        .count();
+    assert_eq!(accepted, valid);
+    assert!(valid >= 3, "the 5x5 and 8x8 records keep the rules");
 }
