@@ -22,6 +22,7 @@ use crate::error::SynlogicError;
 use crate::puzzle::Puzzle;
 
 pub mod calcudoko;
+pub mod cryptarithm;
 pub mod futoshiki;
 pub mod game_of_24;
 pub mod kukurasu;
@@ -42,6 +43,7 @@ pub static ALL: &[&dyn Puzzle] = &[
     &kukurasu::Kukurasu,
     &survo::Survo,
     &game_of_24::GameOf24,
+    &cryptarithm::Cryptarithm,
     &norinori::Norinori,
     &star_placement_puzzle::StarPlacementPuzzle,
     &numbrix::Numbrix,

@@ -1,0 +1,613 @@
+//! `cryptarithm`: each letter of an equation such as `ABC + DEF = GHIJ` stands for a distinct digit
+//! (no number of two or more digits starts with 0); find the digits. The generator keeps only
+//! equations our solver proves to have exactly one solution, and the verifier checks the stated
+//! equation by the rules (same shape, consistent letters, arithmetically true).
+
+use rand::seq::SliceRandom;
+use rand::Rng;
+use serde_json::{json, Map, Value};
+
+use rlvr_envs::extract::strip_think;
+
+use crate::difficulty::Difficulty;
+use crate::error::SynlogicError;
+use crate::instance::{trace_id, Gold, Instance};
+use crate::language::{fill, pick, Bilingual, Language};
+use crate::puzzle::{instance_rng, GenOptions, Judgement, Puzzle};
+
+const ID: &str = "cryptarithm";
+
+/// (distinct letters, operators, operator level: 2 = `+ -`, 3 = `+ - *`) per level. SynLogic's
+/// run.sh uses 3-4 letters, 1-2 operators at level 2.
+const LEVELS: [(usize, usize, u8); 10] = [
+    (4, 1, 2),
+    (5, 1, 2),
+    (6, 1, 2),
+    (7, 1, 2),
+    (7, 2, 2),
+    (8, 2, 2),
+    (8, 2, 3),
+    (9, 2, 3),
+    (9, 3, 3),
+    (10, 3, 3),
+];
+
+const INTROS: &[Bilingual] = &[
+    Bilingual {
+        en: "Solve the cryptarithm {equation}.",
+        zh: "请解这道字母算式谜题：{equation}。",
+    },
+    Bilingual {
+        en: "In the equation {equation}, every letter hides a digit. Recover the digits.",
+        zh: "在等式 {equation} 中，每个字母代表一个数字，请还原这些数字。",
+    },
+    Bilingual {
+        en: "Decode {equation}: replace the letters with digits so that the equation holds.",
+        zh: "破解 {equation}：把字母换成数字，使等式成立。",
+    },
+];
+
+const RULES: Bilingual = Bilingual {
+    en: "Different letters stand for different digits and the same letter always for the same digit; a number of two or more digits does not start with 0. Multiplication is done before addition and subtraction.",
+    zh: "不同的字母代表不同的数字，相同的字母代表相同的数字；两位及以上的数不以 0 开头。先算乘法，再算加减法。",
+};
+
+const FORMAT: Bilingual = Bilingual {
+    en: "End your response with a last line of the form: The answer is 123 + 456 = 579 (the equation with the letters replaced by digits).",
+    zh: "请在回答的最后一行写成如下形式：答案是 123 + 456 = 579（把字母替换为数字后的等式）。",
+};
+
+/// The cryptarithm task.
+pub struct Cryptarithm;
+
+/// Evaluates `terms[0] ops[0] terms[1] ...` with `*` before `+ -`, modulo `modulus` when given.
+fn evaluate(terms: &[i128], ops: &[char], modulus: Option<i128>) -> Option<i128> {
+    let reduce = |v: i128| modulus.map_or(v, |m| v.rem_euclid(m));
+    let mut sum = 0i128;
+    let mut sign = 1i128;
+    let mut product = reduce(*terms.first()?);
+    for (op, &term) in ops.iter().zip(&terms[1..]) {
+        match op {
+            '*' => product = reduce(product.checked_mul(term)?),
+            '+' | '-' => {
+                sum = reduce(sum.checked_add(sign.checked_mul(product)?)?);
+                sign = if *op == '+' { 1 } else { -1 };
+                product = reduce(term);
+            }
+            _ => return None,
+        }
+    }
+    Some(reduce(sum.checked_add(sign.checked_mul(product)?)?))
+}
+
+/// The puzzle: words as letter indices (most significant first), the last word being the result.
+struct Equation {
+    words: Vec<Vec<usize>>,
+    ops: Vec<char>,
+    letters: usize,
+}
+
+impl Equation {
+    fn from_numbers(numbers: &[i128], ops: &[char]) -> Equation {
+        let mut index_of = [usize::MAX; 10];
+        let mut letters = 0;
+        let words = numbers
+            .iter()
+            .map(|n| {
+                n.to_string()
+                    .bytes()
+                    .map(|b| {
+                        let d = usize::from(b - b'0');
+                        if index_of[d] == usize::MAX {
+                            index_of[d] = letters;
+                            letters += 1;
+                        }
+                        index_of[d]
+                    })
+                    .collect()
+            })
+            .collect();
+        Equation {
+            words,
+            ops: ops.to_vec(),
+            letters,
+        }
+    }
+
+    fn leading(&self) -> Vec<bool> {
+        let mut leading = vec![false; self.letters];
+        for w in self.words.iter().filter(|w| w.len() > 1) {
+            leading[w[0]] = true;
+        }
+        leading
+    }
+
+    /// Whether the digits satisfy the equation, on the last `columns` digits of each number
+    /// (all of them when `None`): `+ - *` commute with reduction modulo 10^columns.
+    fn holds(&self, digits: &[u8], columns: Option<usize>) -> bool {
+        let modulus = columns.map(|c| 10i128.pow(c as u32));
+        let value = |w: &[usize]| {
+            let tail = columns.map_or(w, |c| &w[w.len().saturating_sub(c)..]);
+            tail.iter()
+                .fold(0i128, |v, &l| v * 10 + i128::from(digits[l]))
+        };
+        let (result, terms) = self.words.split_last().expect("an equation has a result");
+        let terms: Vec<i128> = terms.iter().map(|w| value(w)).collect();
+        let result = value(result);
+        match evaluate(&terms, &self.ops, modulus) {
+            Some(v) => v == modulus.map_or(result, |m| result.rem_euclid(m)),
+            None => false,
+        }
+    }
+}
+
+/// Counts the equation's solutions up to `limit`, assigning letters column by column from the right
+/// and pruning when the last columns already disagree; returns (solutions, nodes).
+fn count_solutions(eq: &Equation, limit: usize) -> (usize, u64) {
+    let longest = eq.words.iter().map(Vec::len).max().unwrap_or(0);
+    // Letters in order of first appearance from the units column leftwards, and after how many
+    // letters each column is fully assigned.
+    let mut order = Vec::new();
+    let mut seen = vec![false; eq.letters];
+    let mut check_after = vec![Vec::new(); eq.letters + 1];
+    for col in 0..longest {
+        for w in &eq.words {
+            if col < w.len() {
+                let l = w[w.len() - 1 - col];
+                if !seen[l] {
+                    seen[l] = true;
+                    order.push(l);
+                }
+            }
+        }
+        check_after[order.len()].push(col + 1);
+    }
+    let leading = eq.leading();
+    let mut digits = vec![0u8; eq.letters];
+    let mut used = [false; 10];
+    let (mut found, mut nodes) = (0, 0u64);
+    #[allow(clippy::too_many_arguments)]
+    fn go(
+        k: usize,
+        eq: &Equation,
+        order: &[usize],
+        check_after: &[Vec<usize>],
+        leading: &[bool],
+        digits: &mut [u8],
+        used: &mut [bool; 10],
+        found: &mut usize,
+        nodes: &mut u64,
+        limit: usize,
+    ) {
+        if check_after[k].iter().any(|&c| !eq.holds(digits, Some(c))) {
+            return;
+        }
+        if k == order.len() {
+            if eq.holds(digits, None) {
+                *found += 1;
+            }
+            return;
+        }
+        let l = order[k];
+        for d in 0..10u8 {
+            if *found >= limit || used[usize::from(d)] || (d == 0 && leading[l]) {
+                continue;
+            }
+            *nodes += 1;
+            digits[l] = d;
+            used[usize::from(d)] = true;
+            go(
+                k + 1,
+                eq,
+                order,
+                check_after,
+                leading,
+                digits,
+                used,
+                found,
+                nodes,
+                limit,
+            );
+            used[usize::from(d)] = false;
+        }
+    }
+    go(
+        0,
+        eq,
+        &order,
+        &check_after,
+        &leading,
+        &mut digits,
+        &mut used,
+        &mut found,
+        &mut nodes,
+        limit,
+    );
+    (found, nodes)
+}
+
+fn equation_text(numbers: &[String], ops: &[char]) -> String {
+    let mut text = numbers[0].clone();
+    for (op, n) in ops.iter().zip(&numbers[1..numbers.len() - 1]) {
+        text.push_str(&format!(" {op} {n}"));
+    }
+    text.push_str(&format!(" = {}", numbers[numbers.len() - 1]));
+    text
+}
+
+/// Draws one equation like SynLogic: operands of 3-6 digits (1-2 digits one time in ten) from the
+/// chosen digits, a positive result written with the same digits.
+fn draw_equation(
+    rng: &mut impl Rng,
+    letters: usize,
+    op_count: usize,
+    op_level: u8,
+) -> Option<(Vec<i128>, Vec<char>)> {
+    let mut pool: Vec<u8> = (0..10).collect();
+    pool.shuffle(rng);
+    let digits = &pool[..letters];
+    let ops_allowed: &[char] = if op_level >= 3 {
+        &['+', '-', '*']
+    } else {
+        &['+', '-']
+    };
+    let ops: Vec<char> = (0..op_count)
+        .map(|_| *ops_allowed.choose(rng).expect("operators"))
+        .collect();
+    let nonzero: Vec<u8> = digits.iter().copied().filter(|&d| d != 0).collect();
+    let mut numbers = Vec::new();
+    for _ in 0..=op_count {
+        let len = if rng.gen_bool(0.1) {
+            rng.gen_range(1..=2)
+        } else {
+            rng.gen_range(3..=6)
+        };
+        let mut n = i128::from(*nonzero.choose(rng)?);
+        for _ in 1..len {
+            n = n * 10 + i128::from(*digits.choose(rng)?);
+        }
+        numbers.push(n);
+    }
+    let result = evaluate(&numbers, &ops, None)?;
+    // Positive, and small enough for the record's JSON integers.
+    if result <= 0 || result >= 1_000_000_000_000_000 {
+        return None;
+    }
+    numbers.push(result);
+    let mut used = [false; 10];
+    for n in &numbers {
+        for b in n.to_string().bytes() {
+            used[usize::from(b - b'0')] = true;
+        }
+    }
+    let used_digits: Vec<u8> = (0..10).filter(|&d| used[usize::from(d)]).collect();
+    (used_digits.len() == letters && used_digits.iter().all(|d| digits.contains(d)))
+        .then_some((numbers, ops))
+}
+
+/// A numeric equation found in a response: its numbers (as written) and operators.
+#[derive(Debug, PartialEq)]
+struct Stated {
+    numbers: Vec<String>,
+    ops: Vec<char>,
+}
+
+/// The last `n op n ... = n` in the text (SynLogic's fallback pattern; `-` allowed before the
+/// result). Each `=` scans left only to the previous non-equation character, so this is linear.
+fn last_equation(text: &str) -> Option<Stated> {
+    let b = text.as_bytes();
+    let mut best = None;
+    for (eq_pos, _) in text.match_indices('=') {
+        // Right side: spaces, optional '-', digits.
+        let mut r = eq_pos + 1;
+        while b.get(r).is_some_and(|c| *c == b' ' || *c == b'\t') {
+            r += 1;
+        }
+        let neg = b.get(r) == Some(&b'-');
+        if neg {
+            r += 1;
+        }
+        let start = r;
+        while b.get(r).is_some_and(u8::is_ascii_digit) {
+            r += 1;
+        }
+        if r == start {
+            continue;
+        }
+        let result = format!("{}{}", if neg { "-" } else { "" }, &text[start..r]);
+        // Left side, right to left: number (op number)*.
+        let mut numbers = Vec::new();
+        let mut ops = Vec::new();
+        let mut l = eq_pos;
+        loop {
+            while l > 0 && (b[l - 1] == b' ' || b[l - 1] == b'\t') {
+                l -= 1;
+            }
+            let end = l;
+            while l > 0 && b[l - 1].is_ascii_digit() {
+                l -= 1;
+            }
+            if l == end {
+                break;
+            }
+            numbers.push(text[l..end].to_owned());
+            let mut k = l;
+            while k > 0 && (b[k - 1] == b' ' || b[k - 1] == b'\t') {
+                k -= 1;
+            }
+            match k.checked_sub(1).map(|i| b[i]) {
+                Some(op @ (b'+' | b'-' | b'*')) => {
+                    ops.push(char::from(op));
+                    l = k - 1;
+                }
+                _ => break,
+            }
+        }
+        // A dangling operator (e.g. "+ 5 = 5") means the chain ended before it.
+        if ops.len() == numbers.len() {
+            ops.pop();
+        }
+        if numbers.len() >= 2 {
+            numbers.reverse();
+            ops.reverse();
+            numbers.push(result);
+            best = Some(Stated { numbers, ops });
+        }
+    }
+    best
+}
+
+struct Board {
+    words: Vec<String>,
+    ops: Vec<char>,
+}
+
+fn read_gold(gold: Gold<'_>) -> Result<Board, SynlogicError> {
+    let words: Vec<String> = gold
+        .metadata
+        .get("letter_words")
+        .and_then(Value::as_array)
+        .filter(|w| (2..=16).contains(&w.len()))
+        .and_then(|w| {
+            w.iter()
+                .map(|x| x.as_str().map(str::to_owned))
+                .collect::<Option<Vec<_>>>()
+        })
+        .filter(|w| {
+            w.iter().all(|x| {
+                !x.is_empty() && x.len() <= 32 && x.bytes().all(|c| c.is_ascii_uppercase())
+            })
+        })
+        .ok_or_else(|| {
+            SynlogicError::bad_record(
+                ID,
+                "metadata.letter_words",
+                "expected 2-16 words of capital letters",
+            )
+        })?;
+    let ops: Vec<char> = gold
+        .metadata
+        .get("operators")
+        .and_then(Value::as_array)
+        .filter(|o| o.len() + 2 == words.len())
+        .and_then(|o| {
+            o.iter()
+                .map(|x| match x.as_str() {
+                    Some("+") => Some('+'),
+                    Some("-") => Some('-'),
+                    Some("*") => Some('*'),
+                    _ => None,
+                })
+                .collect::<Option<Vec<_>>>()
+        })
+        .ok_or_else(|| {
+            SynlogicError::bad_record(
+                ID,
+                "metadata.operators",
+                "expected one of + - * between each pair of words",
+            )
+        })?;
+    Ok(Board { words, ops })
+}
+
+fn judge(puzzle: &Board, stated: &Stated) -> Judgement {
+    if stated.ops != puzzle.ops || stated.numbers.len() != puzzle.words.len() {
+        return Judgement::wrong("the equation does not have the puzzle's operators and terms");
+    }
+    let mut letter_digit: [Option<u8>; 26] = [None; 26];
+    let mut digit_letter: [Option<u8>; 10] = [None; 10];
+    for (word, number) in puzzle.words.iter().zip(&stated.numbers) {
+        if number.starts_with('-') || number.len() != word.len() {
+            return Judgement::wrong(format!(
+                "{number} does not have the {} digits of {word}",
+                word.len()
+            ));
+        }
+        if number.len() > 1 && number.starts_with('0') {
+            return Judgement::wrong(format!("{number} starts with 0"));
+        }
+        for (l, d) in word.bytes().zip(number.bytes()) {
+            let (l, d) = (l - b'A', d - b'0');
+            if *letter_digit[usize::from(l)].get_or_insert(d) != d
+                || *digit_letter[usize::from(d)].get_or_insert(l) != l
+            {
+                return Judgement::wrong(format!(
+                    "letter {} and digit {d} are not matched one to one",
+                    char::from(l + b'A')
+                ));
+            }
+        }
+    }
+    let values: Option<Vec<i128>> = stated
+        .numbers
+        .iter()
+        .map(|n| n.parse::<i128>().ok())
+        .collect();
+    let Some(values) = values else {
+        return Judgement::wrong("a number is too large");
+    };
+    let (result, terms) = values.split_last().expect("at least two numbers");
+    if evaluate(terms, &puzzle.ops, None) != Some(*result) {
+        return Judgement::wrong("the equation is false");
+    }
+    Judgement::correct()
+}
+
+impl Puzzle for Cryptarithm {
+    fn id(&self) -> &'static str {
+        ID
+    }
+
+    fn summary(&self) -> &'static str {
+        "SynLogic cryptarithm: letters to distinct digits in an arithmetic equation (unique solution)"
+    }
+
+    fn knobs(&self, difficulty: Difficulty) -> Value {
+        let (letters, ops, level) = difficulty.pick(&LEVELS);
+        json!({ "num_letter": letters, "operator_num": ops, "operator_level": level })
+    }
+
+    fn generate(
+        &self,
+        seed: u64,
+        index: u64,
+        options: GenOptions,
+    ) -> Result<Instance, SynlogicError> {
+        let level = options.difficulty;
+        let (letters, op_count, op_level) = level.pick(&LEVELS);
+        let mut rng = instance_rng(ID, seed, index, level);
+        let language = Language::draw(&mut rng, options.language);
+        let trace = trace_id(&mut rng);
+        let mut made = None;
+        for _ in 0..20_000 {
+            let Some((numbers, ops)) = draw_equation(&mut rng, letters, op_count, op_level) else {
+                continue;
+            };
+            let eq = Equation::from_numbers(&numbers, &ops);
+            let (solutions, nodes) = count_solutions(&eq, 2);
+            if solutions == 1 {
+                made = Some((numbers, ops, nodes));
+                break;
+            }
+        }
+        let Some((numbers, ops, nodes)) = made else {
+            return Err(SynlogicError::Generation {
+                task: ID,
+                seed,
+                index,
+                message: "no equation with a unique solution in 20000 draws".into(),
+            });
+        };
+        let mut alphabet: Vec<u8> = (b'A'..=b'Z').collect();
+        alphabet.shuffle(&mut rng);
+        let letter_of = |d: u8| char::from(alphabet[usize::from(d)]);
+        let letter_words: Vec<String> = numbers
+            .iter()
+            .map(|n| n.to_string().bytes().map(|b| letter_of(b - b'0')).collect())
+            .collect();
+        let mut digit_map = Map::new();
+        for d in 0..10u8 {
+            if numbers
+                .iter()
+                .any(|n| n.to_string().bytes().any(|b| b - b'0' == d))
+            {
+                digit_map.insert(letter_of(d).to_string(), Value::from(d));
+            }
+        }
+        let numbers_text: Vec<String> = numbers.iter().map(i128::to_string).collect();
+        let answer = equation_text(&numbers_text, &ops);
+        let puzzle_text = equation_text(&letter_words, &ops);
+        let question = format!(
+            "{} {}\n{}",
+            fill(
+                pick(&mut rng, INTROS, language),
+                &[("equation", puzzle_text.as_str())]
+            ),
+            RULES.get(language),
+            FORMAT.get(language)
+        );
+        let numbers_json: Vec<Value> = numbers.iter().map(|&n| Value::from(n as i64)).collect();
+        let ops_json: Vec<String> = ops.iter().map(char::to_string).collect();
+        Ok(Instance {
+            question,
+            answer: Value::String(answer),
+            difficulty: level,
+            metadata: json!({
+                "trace_id": trace,
+                "numbers": numbers_json,
+                "letter_words": letter_words,
+                "operators": ops_json,
+                "digit_map": digit_map,
+                "num_letter": letters,
+                "operator_num": op_count,
+                "operator_level": op_level,
+                "rlvr": {
+                    "level": level.level(), "seed": seed, "index": index, "language": language,
+                    "solver_nodes": nodes,
+                },
+            }),
+        })
+    }
+
+    fn verify(&self, gold: Gold<'_>, response: &str) -> Result<Judgement, SynlogicError> {
+        let puzzle = read_gold(gold)?;
+        let text = strip_think(response);
+        match last_equation(text) {
+            Some(stated) => Ok(judge(&puzzle, &stated)),
+            None => Ok(Judgement::unparseable(
+                "no numeric equation `a + b = c` in the answer",
+            )),
+        }
+    }
+
+    fn reference_response(&self, gold: Gold<'_>) -> Result<String, SynlogicError> {
+        let answer = gold
+            .answer
+            .as_str()
+            .filter(|a| !a.is_empty())
+            .ok_or_else(|| {
+                SynlogicError::bad_record(ID, "answer", "expected the solved equation")
+            })?;
+        Ok(format!(
+            "Replacing every letter by its digit:\nThe answer is {answer}"
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_the_last_equation() {
+        let s = last_equation("try 1 + 2 = 4, no.\nThe answer is 12 + 345 - 6 = 351.").unwrap();
+        assert_eq!(s.numbers, vec!["12", "345", "6", "351"]);
+        assert_eq!(s.ops, vec!['+', '-']);
+        assert!(last_equation("x = 5").is_none());
+        assert!(last_equation(&"1+".repeat(50_000)).is_none());
+    }
+
+    #[test]
+    fn send_more_money_has_one_solution() {
+        // SEND + MORE = MONEY: 9567 + 1085 = 10652.
+        let eq = Equation::from_numbers(&[9567, 1085, 10652], &['+']);
+        assert_eq!(count_solutions(&eq, 2).0, 1);
+        // AB + BA = CC has several (12 + 21 = 33, 13 + 31 = 44, ...).
+        let eq = Equation::from_numbers(&[12, 21, 33], &['+']);
+        assert_eq!(count_solutions(&eq, 2).0, 2);
+    }
+
+    #[test]
+    fn judges_by_the_rules() {
+        let puzzle = Board {
+            words: vec!["SEND".into(), "MORE".into(), "MONEY".into()],
+            ops: vec!['+'],
+        };
+        let judge_text = |t: &str| judge(&puzzle, &last_equation(t).unwrap());
+        assert!(judge_text("The answer is 9567 + 1085 = 10652").is_correct());
+        // True equation, but E and N both 0... letters not one to one.
+        assert!(!judge_text("The answer is 1000 + 0000 = 1000").is_correct());
+        assert!(!judge_text("The answer is 9567 + 1085 = 10653").is_correct());
+        assert!(!judge_text("The answer is 9567 - 1085 = 8482").is_correct());
+    }
+}
