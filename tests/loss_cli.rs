@@ -10,7 +10,10 @@ use serde_json::{json, Value};
 const RATIOS: [[f64; 3]; 2] = [[1.0, 1.5, 0.5], [2.0, 0.9, 1.0]];
 
 fn batch(extra: Value) -> Value {
-    let logp_new: Vec<Vec<f64>> = RATIOS.iter().map(|row| row.iter().map(|r| -1.0 + r.ln()).collect()).collect();
+    let logp_new: Vec<Vec<f64>> = RATIOS
+        .iter()
+        .map(|row| row.iter().map(|r| -1.0 + r.ln()).collect())
+        .collect();
     let mut b = json!({
         "logp_new": logp_new,
         "logp_old": [[-1.0, -1.0, -1.0], [-1.0, -1.0, -1.0]],
@@ -35,22 +38,35 @@ fn run_loss(batch: &Value) -> (i32, Value, String) {
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout).to_string();
     let parsed = serde_json::from_str(&stdout).unwrap_or(Value::Null);
-    (out.status.code().unwrap_or(-1), parsed, String::from_utf8_lossy(&out.stderr).to_string())
+    (
+        out.status.code().unwrap_or(-1),
+        parsed,
+        String::from_utf8_lossy(&out.stderr).to_string(),
+    )
 }
 
 fn check(extra: Value, loss: f64, grad: [[f64; 3]; 2], clip_fraction: f64) {
     let (code, out, stderr) = run_loss(&batch(extra.clone()));
     assert_eq!(code, 0, "{extra}: {stderr}");
     let got = out["loss"].as_f64().unwrap();
-    assert!((got - loss).abs() < 1e-9, "{extra}: loss {got}, expected {loss}");
+    assert!(
+        (got - loss).abs() < 1e-9,
+        "{extra}: loss {got}, expected {loss}"
+    );
     for (i, row) in grad.iter().enumerate() {
         for (j, want) in row.iter().enumerate() {
             let g = out["grad_logp_new"][i][j].as_f64().unwrap();
-            assert!((g - want).abs() < 1e-9, "{extra}: grad[{i}][{j}] = {g}, expected {want}");
+            assert!(
+                (g - want).abs() < 1e-9,
+                "{extra}: grad[{i}][{j}] = {g}, expected {want}"
+            );
         }
     }
     let cf = out["clip_fraction"].as_f64().unwrap();
-    assert!((cf - clip_fraction).abs() < 1e-12, "{extra}: clip_fraction {cf}, expected {clip_fraction}");
+    assert!(
+        (cf - clip_fraction).abs() < 1e-12,
+        "{extra}: clip_fraction {cf}, expected {clip_fraction}"
+    );
 }
 
 // Clipped surrogate, clip range [0.8, 1.2], token terms -min(rA, clip(r)A):
@@ -58,13 +74,23 @@ fn check(extra: Value, loss: f64, grad: [[f64; 3]; 2], clip_fraction: f64) {
 // seq 2 (A=-2): +4 (r=2 > 1.2 but A < 0: unclipped), +1.8. Gradient of an unclipped term: -rA.
 #[test]
 fn ppo_matches_hand_computation() {
-    check(json!({"algo": "ppo"}), 3.1 / 5.0, [[-0.2, 0.0, -0.1], [0.8, 0.36, 0.0]], 0.2);
+    check(
+        json!({"algo": "ppo"}),
+        3.1 / 5.0,
+        [[-0.2, 0.0, -0.1], [0.8, 0.36, 0.0]],
+        0.2,
+    );
 }
 
 // DAPO: clip-higher [0.8, 1.28]: the clipped term is -1.28; gradients unchanged.
 #[test]
 fn dapo_matches_hand_computation() {
-    check(json!({"algo": "dapo"}), 3.02 / 5.0, [[-0.2, 0.0, -0.1], [0.8, 0.36, 0.0]], 0.2);
+    check(
+        json!({"algo": "dapo"}),
+        3.02 / 5.0,
+        [[-0.2, 0.0, -0.1], [0.8, 0.36, 0.0]],
+        0.2,
+    );
 }
 
 // GRPO: per-sequence token means (-2.7/3 and 5.8/2), then their mean; gradients -rA/(|o_i| * 2).
@@ -126,9 +152,14 @@ fn cispo_lower_bound_and_per_token_advantages() {
 
 #[test]
 fn bad_batches_fail_naming_the_field() {
-    let (code, _, stderr) = run_loss(&batch(json!({"logp_old": [[-1.0, -1.0], [-1.0, -1.0, -1.0]]})));
+    let (code, _, stderr) = run_loss(&batch(
+        json!({"logp_old": [[-1.0, -1.0], [-1.0, -1.0, -1.0]]}),
+    ));
     assert_eq!(code, 1);
-    assert!(stderr.contains("logp_old") && stderr.contains("sequence 0"), "{stderr}");
+    assert!(
+        stderr.contains("logp_old") && stderr.contains("sequence 0"),
+        "{stderr}"
+    );
     let (code, _, stderr) = run_loss(&batch(json!({"algo": "reinforce"})));
     assert_eq!(code, 1);
     assert!(stderr.contains("reinforce"), "{stderr}");

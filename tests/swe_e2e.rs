@@ -37,13 +37,17 @@ fn our_containers() -> Vec<String> {
         .args(["ps", "-aq", "--filter", "label=rlvr.swe"])
         .output()
         .expect("docker ps");
-    String::from_utf8_lossy(&out.stdout).lines().map(str::to_owned).collect()
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(str::to_owned)
+        .collect()
 }
 
 fn write_predictions(path: &Path, model: &str, patches: &[(String, String)]) {
     let mut text = String::new();
     for (id, patch) in patches {
-        text += &json!({"instance_id": id, "model_name_or_path": model, "model_patch": patch}).to_string();
+        text += &json!({"instance_id": id, "model_name_or_path": model, "model_patch": patch})
+            .to_string();
         text.push('\n');
     }
     std::fs::write(path, text).unwrap();
@@ -51,7 +55,8 @@ fn write_predictions(path: &Path, model: &str, patches: &[(String, String)]) {
 
 /// A patch that adds the hidden test file back with every FAIL_TO_PASS test replaced by `pass`.
 fn tests_only_patch(instance: &Value) -> String {
-    let f2p: Vec<String> = serde_json::from_str(instance["FAIL_TO_PASS"].as_str().unwrap()).unwrap();
+    let f2p: Vec<String> =
+        serde_json::from_str(instance["FAIL_TO_PASS"].as_str().unwrap()).unwrap();
     let file = f2p[0].split("::").next().unwrap().to_owned();
     let mut body = String::new();
     for id in f2p.iter().filter(|t| t.starts_with(&format!("{file}::"))) {
@@ -68,8 +73,10 @@ fn tests_only_patch(instance: &Value) -> String {
 
 /// A root `conftest.py` that prints PASSED for every graded test and exits 1 before any test runs.
 fn forged_patch(instance: &Value) -> String {
-    let mut ids: Vec<String> = serde_json::from_str(instance["FAIL_TO_PASS"].as_str().unwrap()).unwrap();
-    let p2p: Vec<String> = serde_json::from_str(instance["PASS_TO_PASS"].as_str().unwrap()).unwrap();
+    let mut ids: Vec<String> =
+        serde_json::from_str(instance["FAIL_TO_PASS"].as_str().unwrap()).unwrap();
+    let p2p: Vec<String> =
+        serde_json::from_str(instance["PASS_TO_PASS"].as_str().unwrap()).unwrap();
     ids.extend(p2p);
     let body = format!(
         "for t in {}:\n    print('PASSED ' + t)\nraise SystemExit(1)\n",
@@ -94,9 +101,23 @@ fn eval(dir: &Path, preds: &str, run_id: &str) -> Value {
     let dataset = dir.join("instances.jsonl");
     let logs = dir.join("logs");
     let out = rlvr(&[
-        "swe", "eval", "--dataset", dataset.to_str().unwrap(), "--predictions", preds, "--run-id", run_id,
-        "--workers", "2", "--timeout", "300", "--log-dir", logs.to_str().unwrap(), "--report-dir",
-        dir.to_str().unwrap(), "--json",
+        "swe",
+        "eval",
+        "--dataset",
+        dataset.to_str().unwrap(),
+        "--predictions",
+        preds,
+        "--run-id",
+        run_id,
+        "--workers",
+        "2",
+        "--timeout",
+        "300",
+        "--log-dir",
+        logs.to_str().unwrap(),
+        "--report-dir",
+        dir.to_str().unwrap(),
+        "--json",
     ]);
     assert!(
         out.status.success(),
@@ -115,21 +136,46 @@ fn gold_resolves_and_empty_test_only_and_forged_patches_do_not() {
     }
     let dir = tempfile::tempdir().unwrap();
     let out = rlvr(&[
-        "swe", "synth", "--out", dir.path().to_str().unwrap(), "--projects", "toolz", "--per-project", "2",
-        "--max-attempts", "10", "--seed", "7", "--json",
+        "swe",
+        "synth",
+        "--out",
+        dir.path().to_str().unwrap(),
+        "--projects",
+        "toolz",
+        "--per-project",
+        "2",
+        "--max-attempts",
+        "10",
+        "--seed",
+        "7",
+        "--json",
     ]);
-    assert!(out.status.success(), "synth failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "synth failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = std::fs::read_to_string(dir.path().join("instances.jsonl")).unwrap();
-    let instances: Vec<Value> = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let instances: Vec<Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert!(!instances.is_empty());
-    let ids: Vec<String> = instances.iter().map(|i| i["instance_id"].as_str().unwrap().to_owned()).collect();
+    let ids: Vec<String> = instances
+        .iter()
+        .map(|i| i["instance_id"].as_str().unwrap().to_owned())
+        .collect();
     for i in &instances {
         let f2p: Vec<String> = serde_json::from_str(i["FAIL_TO_PASS"].as_str().unwrap()).unwrap();
         assert!(!f2p.is_empty(), "a kept bug breaks some test");
     }
 
     let gold = eval(dir.path(), "gold", "gold-run");
-    assert_eq!(gold["resolved_ids"].as_array().unwrap().len(), ids.len(), "{gold}");
+    assert_eq!(
+        gold["resolved_ids"].as_array().unwrap().len(),
+        ids.len(),
+        "{gold}"
+    );
     assert_eq!(gold["error_instances"], 0);
 
     // Resume: every instance has a report, nothing runs again, same verdicts.
@@ -143,27 +189,48 @@ fn gold_resolves_and_empty_test_only_and_forged_patches_do_not() {
     assert_eq!(report["resolved_instances"], 0);
     assert_eq!(report["empty_patch_instances"], ids.len());
 
-    let tests_only: Vec<(String, String)> =
-        instances.iter().map(|i| (i["instance_id"].as_str().unwrap().to_owned(), tests_only_patch(i))).collect();
+    let tests_only: Vec<(String, String)> = instances
+        .iter()
+        .map(|i| {
+            (
+                i["instance_id"].as_str().unwrap().to_owned(),
+                tests_only_patch(i),
+            )
+        })
+        .collect();
     let p = dir.path().join("tests-only.jsonl");
     write_predictions(&p, "tests-only", &tests_only);
     let report = eval(dir.path(), p.to_str().unwrap(), "tests-only-run");
     assert_eq!(report["resolved_instances"], 0, "{report}");
     assert_eq!(report["completed_instances"], ids.len(), "{report}");
 
-    let forged: Vec<(String, String)> =
-        instances.iter().map(|i| (i["instance_id"].as_str().unwrap().to_owned(), forged_patch(i))).collect();
+    let forged: Vec<(String, String)> = instances
+        .iter()
+        .map(|i| {
+            (
+                i["instance_id"].as_str().unwrap().to_owned(),
+                forged_patch(i),
+            )
+        })
+        .collect();
     let p = dir.path().join("forged.jsonl");
     write_predictions(&p, "forged", &forged);
     let report = eval(dir.path(), p.to_str().unwrap(), "forged-run");
     assert_eq!(report["resolved_instances"], 0, "{report}");
     // The forged lines did reach the log: it is the exit-code cross-check that rejects them.
     let log = std::fs::read_to_string(
-        dir.path().join("logs/forged-run/forged").join(&ids[0]).join("test_output.txt"),
+        dir.path()
+            .join("logs/forged-run/forged")
+            .join(&ids[0])
+            .join("test_output.txt"),
     )
     .unwrap();
     assert!(log.contains("PASSED "), "{log}");
     assert!(log.contains(">>>>> Test Exit Code: 1"), "{log}");
 
-    assert!(our_containers().is_empty(), "containers left: {:?}", our_containers());
+    assert!(
+        our_containers().is_empty(),
+        "containers left: {:?}",
+        our_containers()
+    );
 }

@@ -69,7 +69,11 @@ fn killed_run_resumes_on_the_same_curve() {
 
     let straight = dir.path().join("straight");
     let out = train_cmd(&config, &straight).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let summary: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(summary["steps_done"], 8);
     let full = curve(&straight);
@@ -78,10 +82,15 @@ fn killed_run_resumes_on_the_same_curve() {
 
     // Kill the second run (SIGKILL: no chance to clean up) once it is a few steps in, then resume.
     let killed = dir.path().join("killed");
-    let mut child = train_cmd(&config, &killed).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
+    let mut child = train_cmd(&config, &killed)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
     let start = Instant::now();
     loop {
-        let lines = std::fs::read_to_string(killed.join("metrics.jsonl")).map_or(0, |t| t.lines().count());
+        let lines =
+            std::fs::read_to_string(killed.join("metrics.jsonl")).map_or(0, |t| t.lines().count());
         if lines >= 7 || start.elapsed() > Duration::from_secs(120) {
             break;
         }
@@ -90,9 +99,16 @@ fn killed_run_resumes_on_the_same_curve() {
     child.kill().unwrap();
     child.wait().unwrap();
     let partial = curve(&killed);
-    assert!(partial.len() < full.len(), "the run finished before it was killed");
+    assert!(
+        partial.len() < full.len(),
+        "the run finished before it was killed"
+    );
     let out = train_cmd(&config, &killed).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(String::from_utf8_lossy(&out.stderr).contains("resuming from"));
     assert_eq!(curve(&killed), full);
 
@@ -106,7 +122,11 @@ fn killed_run_resumes_on_the_same_curve() {
         .arg(&plots)
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let png = std::fs::read(plots.join("heldout_reward.png")).unwrap();
     assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
 }
@@ -125,9 +145,15 @@ fn bad_configs_fail_naming_the_place() {
     let out = train_cmd(&config, &dir.path().join("o")).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("envs[0]") && err.contains("example/nope@1"), "{err}");
+    assert!(
+        err.contains("envs[0]") && err.contains("example/nope@1"),
+        "{err}"
+    );
 
-    let out = rlvr().args(["train", "--set", "loss.algo=reinforce"]).output().unwrap();
+    let out = rlvr()
+        .args(["train", "--set", "loss.algo=reinforce"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("reinforce"));
 }
@@ -135,7 +161,11 @@ fn bad_configs_fail_naming_the_place() {
 #[test]
 fn the_embedded_default_config_parses() {
     let out = rlvr().args(["train", "--print-config"]).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let cfg: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(cfg["loss"]["algo"], "cispo");
     assert_eq!(cfg["model"]["preset"], "tiny");

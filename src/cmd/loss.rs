@@ -37,8 +37,10 @@ struct Batch {
 
 pub fn run(args: LossArgs) -> anyhow::Result<ExitCode> {
     let path = &args.input;
-    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-    let batch: Batch = serde_json::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let batch: Batch =
+        serde_json::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
     let report = evaluate(&batch).with_context(|| format!("in {}", path.display()))?;
     println!("{}", serde_json::to_string(&report)?);
     Ok(ExitCode::SUCCESS)
@@ -56,16 +58,26 @@ fn evaluate(batch: &Batch) -> anyhow::Result<Value> {
     let mask = match &batch.mask {
         Some(m) => {
             if let Some((i, j)) = find_pos(m, |v| v != 0.0 && v != 1.0) {
-                bail!("field `mask`: entry [{i}][{j}] is {}, expected 0 or 1", m[i][j]);
+                bail!(
+                    "field `mask`: entry [{i}][{j}] is {}, expected 0 or 1",
+                    m[i][j]
+                );
             }
             matrix("mask", m, shape)?
         }
         None => Tensor::ones([rows as i64, cols as i64], (Kind::Double, tch::Device::Cpu)),
     };
     let advantages = advantages(&batch.advantages, shape)?;
-    let logp_ref = batch.logp_ref.as_ref().map(|r| matrix("logp_ref", r, shape)).transpose()?;
+    let logp_ref = batch
+        .logp_ref
+        .as_ref()
+        .map(|r| matrix("logp_ref", r, shape))
+        .transpose()?;
     if batch.kl_coef != 0.0 && logp_ref.is_none() {
-        bail!("field `kl_coef` is {} but `logp_ref` is missing", batch.kl_coef);
+        bail!(
+            "field `kl_coef` is {} but `logp_ref` is missing",
+            batch.kl_coef
+        );
     }
     let config = LossConfig {
         algo: batch.algo.unwrap_or_default(),
@@ -107,7 +119,10 @@ fn find_pos(m: &[Vec<f64>], bad: impl Fn(f64) -> bool) -> Option<(usize, usize)>
 /// A `[rows, cols]` double tensor from nested rows, naming the field and row on a shape mismatch.
 fn matrix(field: &str, data: &[Vec<f64>], (rows, cols): (usize, usize)) -> anyhow::Result<Tensor> {
     if data.len() != rows {
-        bail!("field `{field}` has {} sequences, `logp_new` has {rows}", data.len());
+        bail!(
+            "field `{field}` has {} sequences, `logp_new` has {rows}",
+            data.len()
+        );
     }
     if let Some(i) = data.iter().position(|r| r.len() != cols) {
         bail!(
@@ -127,7 +142,11 @@ fn advantages(value: &Value, shape: (usize, usize)) -> anyhow::Result<Tensor> {
     let per_sequence: Result<Vec<f64>, _> = serde_json::from_value(value.clone());
     if let Ok(per_seq) = per_sequence {
         if per_seq.len() != shape.0 {
-            bail!("field `advantages` has {} per-sequence values, `logp_new` has {} sequences", per_seq.len(), shape.0);
+            bail!(
+                "field `advantages` has {} per-sequence values, `logp_new` has {} sequences",
+                per_seq.len(),
+                shape.0
+            );
         }
         let column: Vec<Vec<f64>> = per_seq.iter().map(|&a| vec![a; shape.1]).collect();
         return matrix("advantages", &column, shape);

@@ -50,7 +50,9 @@ fn device_of(arg: DeviceArg) -> anyhow::Result<Device> {
     match arg {
         DeviceArg::Cpu => Ok(Device::Cpu),
         DeviceArg::Cuda if tch::Cuda::is_available() => Ok(Device::Cuda(0)),
-        DeviceArg::Cuda => bail!("--device cuda: no CUDA device is available (libtorch_cuda.so not loadable or no GPU)"),
+        DeviceArg::Cuda => bail!(
+            "--device cuda: no CUDA device is available (libtorch_cuda.so not loadable or no GPU)"
+        ),
     }
 }
 
@@ -67,9 +69,16 @@ fn config_of(spec: &str) -> anyhow::Result<MiniMaxConfig> {
         return Ok(MiniMaxConfig::preset(spec)?);
     }
     let path = Path::new(spec);
-    let path = if path.is_dir() { path.join("config.json") } else { path.to_path_buf() };
+    let path = if path.is_dir() {
+        path.join("config.json")
+    } else {
+        path.to_path_buf()
+    };
     if !path.exists() {
-        bail!("--config {spec}: neither a preset ({}) nor an existing config file", MiniMaxConfig::PRESETS.join(", "));
+        bail!(
+            "--config {spec}: neither a preset ({}) nor an existing config file",
+            MiniMaxConfig::PRESETS.join(", ")
+        );
     }
     Ok(MiniMaxConfig::from_json_file(&path)?)
 }
@@ -111,9 +120,14 @@ struct ScoreInput {
 }
 
 fn score(args: ScoreArgs) -> anyhow::Result<ExitCode> {
-    let text = std::fs::read_to_string(&args.input).with_context(|| format!("reading {}", args.input.display()))?;
-    let input: ScoreInput =
-        serde_json::from_str(&text).with_context(|| format!("{}: expected {{\"input_ids\": [[int, ...], ...]}}", args.input.display()))?;
+    let text = std::fs::read_to_string(&args.input)
+        .with_context(|| format!("reading {}", args.input.display()))?;
+    let input: ScoreInput = serde_json::from_str(&text).with_context(|| {
+        format!(
+            "{}: expected {{\"input_ids\": [[int, ...], ...]}}",
+            args.input.display()
+        )
+    })?;
     let device = device_of(args.device)?;
     let mut config = MiniMaxConfig::from_json_file(&args.checkpoint.join("config.json"))?;
     config.hf_full_rope = args.hf_full_rope;
@@ -121,12 +135,21 @@ fn score(args: ScoreArgs) -> anyhow::Result<ExitCode> {
         if seq.is_empty() {
             bail!("{}: input_ids[{i}] is empty", args.input.display());
         }
-        if let Some((j, t)) = seq.iter().enumerate().find(|(_, &t)| t < 0 || t >= config.vocab_size) {
-            bail!("{}: input_ids[{i}][{j}] = {t} is outside the vocabulary 0..{}", args.input.display(), config.vocab_size);
+        if let Some((j, t)) = seq
+            .iter()
+            .enumerate()
+            .find(|(_, &t)| t < 0 || t >= config.vocab_size)
+        {
+            bail!(
+                "{}: input_ids[{i}][{j}] = {t} is outside the vocabulary 0..{}",
+                args.input.display(),
+                config.vocab_size
+            );
         }
     }
-    let loaded = checkpoint::load_with_config(&args.checkpoint, config, device, kind_of(args.dtype))
-        .with_context(|| format!("loading {}", args.checkpoint.display()))?;
+    let loaded =
+        checkpoint::load_with_config(&args.checkpoint, config, device, kind_of(args.dtype))
+            .with_context(|| format!("loading {}", args.checkpoint.display()))?;
     let longest = input.input_ids.iter().map(Vec::len).max().unwrap_or(0);
     let mut logits_json = Vec::with_capacity(input.input_ids.len());
     if longest > 0 {
@@ -136,7 +159,9 @@ fn score(args: ScoreArgs) -> anyhow::Result<ExitCode> {
         for (i, seq) in input.input_ids.iter().enumerate() {
             ids[i * longest..i * longest + seq.len()].copy_from_slice(seq);
         }
-        let ids = Tensor::from_slice(&ids).view([b as i64, longest as i64]).to_device(device);
+        let ids = Tensor::from_slice(&ids)
+            .view([b as i64, longest as i64])
+            .to_device(device);
         let logits = tch::no_grad(|| loaded.model.forward(&ids)).to_device(Device::Cpu);
         for (i, seq) in input.input_ids.iter().enumerate() {
             let rows = logits.get(i as i64).narrow(0, 0, seq.len() as i64);
@@ -157,10 +182,15 @@ fn write_json(value: &serde_json::Value, output: Option<&Path>) -> anyhow::Resul
             writeln!(stdout, "{text}")?;
         }
         Some(path) => {
-            let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-            let mut tmp = tempfile::NamedTempFile::new_in(dir).with_context(|| format!("creating a file in {}", dir.display()))?;
+            let dir = path
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
+            let mut tmp = tempfile::NamedTempFile::new_in(dir)
+                .with_context(|| format!("creating a file in {}", dir.display()))?;
             tmp.write_all(text.as_bytes())?;
-            tmp.persist(path).with_context(|| format!("writing {}", path.display()))?;
+            tmp.persist(path)
+                .with_context(|| format!("writing {}", path.display()))?;
         }
     }
     Ok(())
@@ -186,16 +216,26 @@ fn flops_cmd(args: FlopsArgs) -> anyhow::Result<ExitCode> {
         bail!("--gen-len must be at least 1");
     }
     let cfg = config_of(&args.config)?;
-    let context = if args.causal { FlopsContext::Causal } else { FlopsContext::FullLength };
+    let context = if args.causal {
+        FlopsContext::Causal
+    } else {
+        FlopsContext::FullLength
+    };
     let report = flops::report(&cfg, args.gen_len, context);
     if args.json {
         println!("{}", serde_json::to_string(&report)?);
     } else {
         println!("generating {} tokens:", report.gen_len);
         println!("  {:<16} {:.3e} FLOPs", args.config, report.m1);
-        println!("  {:<16} {:.3e} FLOPs", "all-softmax", report.m1_all_softmax);
+        println!(
+            "  {:<16} {:.3e} FLOPs",
+            "all-softmax", report.m1_all_softmax
+        );
         println!("  {:<16} {:.3e} FLOPs", "DeepSeek-R1", report.deepseek_r1);
-        println!("  ratio vs R1 {:.3}, vs all-softmax {:.3}", report.ratio_m1_over_r1, report.ratio_m1_over_all_softmax);
+        println!(
+            "  ratio vs R1 {:.3}, vs all-softmax {:.3}",
+            report.ratio_m1_over_r1, report.ratio_m1_over_all_softmax
+        );
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -217,8 +257,13 @@ struct InitArgs {
 fn init(args: InitArgs) -> anyhow::Result<ExitCode> {
     let cfg = config_of(&args.config)?;
     let (_vs, model) = bench::random_model(&cfg, Device::Cpu, Kind::Float, args.seed)?;
-    let layout = if args.packed { ExpertLayout::Packed } else { ExpertLayout::PerExpert };
-    checkpoint::save(&model, &args.out, layout).with_context(|| format!("saving to {}", args.out.display()))?;
+    let layout = if args.packed {
+        ExpertLayout::Packed
+    } else {
+        ExpertLayout::PerExpert
+    };
+    checkpoint::save(&model, &args.out, layout)
+        .with_context(|| format!("saving to {}", args.out.display()))?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -257,7 +302,11 @@ fn generate_cmd(args: GenerateArgs) -> anyhow::Result<ExitCode> {
     let loaded = checkpoint::load(&args.checkpoint, device, kind_of(args.dtype))
         .with_context(|| format!("loading {}", args.checkpoint.display()))?;
     let tokenizer = Tokenizer::for_checkpoint(&args.checkpoint)?;
-    let prompts = args.prompt.iter().map(|p| tokenizer.encode(p)).collect::<Result<Vec<_>, _>>()?;
+    let prompts = args
+        .prompt
+        .iter()
+        .map(|p| tokenizer.encode(p))
+        .collect::<Result<Vec<_>, _>>()?;
     let params = SamplingParams {
         temperature: args.temperature,
         top_p: args.top_p,
@@ -265,7 +314,10 @@ fn generate_cmd(args: GenerateArgs) -> anyhow::Result<ExitCode> {
         seed: args.seed,
         max_new_tokens: args.max_new_tokens,
         stop_tokens: loaded.config.eos_token_id.clone(),
-        early_truncation: args.truncate_run.map(|run_length| EarlyTruncation { run_length, min_prob: args.truncate_prob }),
+        early_truncation: args.truncate_run.map(|run_length| EarlyTruncation {
+            run_length,
+            min_prob: args.truncate_prob,
+        }),
         pad_token: 0,
     };
     let completions = generate(&loaded.model, &prompts, &params)?;
@@ -279,7 +331,10 @@ fn generate_cmd(args: GenerateArgs) -> anyhow::Result<ExitCode> {
         }
     }
     if args.json {
-        println!("{}", serde_json::to_string(&serde_json::json!({ "completions": rows }))?);
+        println!(
+            "{}",
+            serde_json::to_string(&serde_json::json!({ "completions": rows }))?
+        );
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -331,19 +386,33 @@ fn bench_cmd(args: BenchArgs) -> anyhow::Result<ExitCode> {
                 let (_vs, model) = bench::random_model(&c, device, kind, 0)?;
                 for &len in &args.lengths {
                     let p = bench::prefill_decode(&model, len, args.decode_steps);
-                    println!("{}", serde_json::json!({"bench": "scaling", "config": args.config, "variant": label, "point": p}));
+                    println!(
+                        "{}",
+                        serde_json::json!({"bench": "scaling", "config": args.config, "variant": label, "point": p})
+                    );
                 }
             }
         }
         BenchKind::Train => {
             let (vs, model) = bench::random_model(&cfg, device, kind, 0)?;
             let r = bench::train_steps(&vs, &model, args.batch, args.seq_len, args.steps)?;
-            println!("{}", serde_json::json!({"bench": "train", "config": args.config, "report": r}));
+            println!(
+                "{}",
+                serde_json::json!({"bench": "train", "config": args.config, "report": r})
+            );
         }
         BenchKind::Generate => {
             let (_vs, model) = bench::random_model(&cfg, device, kind, 0)?;
-            let r = bench::generation(&model, args.batch as usize, args.prompt_len, args.new_tokens)?;
-            println!("{}", serde_json::json!({"bench": "generate", "config": args.config, "report": r}));
+            let r = bench::generation(
+                &model,
+                args.batch as usize,
+                args.prompt_len,
+                args.new_tokens,
+            )?;
+            println!(
+                "{}",
+                serde_json::json!({"bench": "generate", "config": args.config, "report": r})
+            );
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -40,10 +40,14 @@ pub fn run(args: PlotArgs) -> anyhow::Result<ExitCode> {
     let mut runs = Vec::new();
     for dir in &args.runs {
         let path = dir.join(rlvr_trainer::metrics::METRICS_FILE);
-        let records = rlvr_trainer::metrics::read(&path).with_context(|| format!("reading {}", path.display()))?;
+        let records = rlvr_trainer::metrics::read(&path)
+            .with_context(|| format!("reading {}", path.display()))?;
         runs.push(records);
     }
-    let out = args.out.clone().unwrap_or_else(|| args.runs[0].join("plots"));
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| args.runs[0].join("plots"));
     std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
     for (i, dir) in args.runs.iter().enumerate() {
         println!("{}: {}", COLOUR_NAMES[i % COLOURS.len()], dir.display());
@@ -55,7 +59,8 @@ pub fn run(args: PlotArgs) -> anyhow::Result<ExitCode> {
             continue;
         }
         let path = out.join(format!("{name}.png"));
-        let (lo, hi) = draw(&path, &series).with_context(|| format!("drawing {}", path.display()))?;
+        let (lo, hi) =
+            draw(&path, &series).with_context(|| format!("drawing {}", path.display()))?;
         println!("{}: {name} from {lo:.4} to {hi:.4}", path.display());
         written += 1;
     }
@@ -106,6 +111,7 @@ fn draw(path: &Path, series: &[Vec<(f64, f64)>]) -> anyhow::Result<(f64, f64)> {
         }
         root.present()?;
     }
-    std::fs::rename(&tmp, path).with_context(|| format!("renaming {} into place", tmp.display()))?;
+    std::fs::rename(&tmp, path)
+        .with_context(|| format!("renaming {} into place", tmp.display()))?;
     Ok((y0, y1))
 }

@@ -35,7 +35,10 @@ pub fn run(args: TrainArgs) -> anyhow::Result<ExitCode> {
             std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?,
             path.display().to_string(),
         ),
-        None => (DEFAULT_CONFIG.to_owned(), "the embedded default config (configs/main.toml)".to_owned()),
+        None => (
+            DEFAULT_CONFIG.to_owned(),
+            "the embedded default config (configs/main.toml)".to_owned(),
+        ),
     };
     let config = TrainConfig::parse(&text, &source, &args.overrides)?;
     if args.print_config {
@@ -47,7 +50,11 @@ pub fn run(args: TrainArgs) -> anyhow::Result<ExitCode> {
         .envs
         .iter()
         .enumerate()
-        .map(|(i, e)| registry.build(&e.id, &e.config).with_context(|| format!("{source}: envs[{i}]")))
+        .map(|(i, e)| {
+            registry
+                .build(&e.id, &e.config)
+                .with_context(|| format!("{source}: envs[{i}]"))
+        })
         .collect::<anyhow::Result<Vec<_>>>()?;
     let runtime = super::runtime()?;
     let stop = Arc::new(AtomicBool::new(false));
@@ -62,7 +69,8 @@ pub fn run(args: TrainArgs) -> anyhow::Result<ExitCode> {
     }
     let started = std::time::Instant::now();
     let out_dir = config.run.out_dir.clone();
-    let mut trainer = Trainer::new(config, envs, runtime.handle().clone()).context("setting up the run")?;
+    let mut trainer =
+        Trainer::new(config, envs, runtime.handle().clone()).context("setting up the run")?;
     if let Some(dir) = trainer.resumed_from() {
         eprintln!("resuming from {}", dir.display());
     }
@@ -111,7 +119,15 @@ pub fn run(args: TrainArgs) -> anyhow::Result<ExitCode> {
                 e["heldout_reward_per_env"]
             );
         }
-        println!("wall time {:.1}s; run dir {}", started.elapsed().as_secs_f64(), out_dir.display());
+        println!(
+            "wall time {:.1}s; run dir {}",
+            started.elapsed().as_secs_f64(),
+            out_dir.display()
+        );
     }
-    Ok(if end == RunEnd::Interrupted { ExitCode::from(130) } else { ExitCode::SUCCESS })
+    Ok(if end == RunEnd::Interrupted {
+        ExitCode::from(130)
+    } else {
+        ExitCode::SUCCESS
+    })
 }

@@ -60,7 +60,13 @@ mod tests {
             },
         );
         assert_eq!(plain, vec![0.5, -0.5, -0.5, 0.5]);
-        assert_eq!(group_advantages(&[0.3, 0.3], &AdvantageConfig::default()), vec![0.0, 0.0]);
-        assert_eq!(group_advantages(&[0.7], &AdvantageConfig::default()), vec![0.0]);
+        assert_eq!(
+            group_advantages(&[0.3, 0.3], &AdvantageConfig::default()),
+            vec![0.0, 0.0]
+        );
+        assert_eq!(
+            group_advantages(&[0.7], &AdvantageConfig::default()),
+            vec![0.0]
+        );
     }
 }

@@ -36,7 +36,10 @@ impl RunState {
 #[derive(Debug, thiserror::Error)]
 pub enum CheckpointError {
     #[error("{path}: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("{0}")]
     Model(#[from] crate::model::ModelError),
     #[error("{path}: {message}")]
@@ -44,7 +47,10 @@ pub enum CheckpointError {
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> CheckpointError + '_ {
-    move |source| CheckpointError::Io { path: path.to_owned(), source }
+    move |source| CheckpointError::Io {
+        path: path.to_owned(),
+        source,
+    }
 }
 
 /// The optimizer state inside a checkpoint directory.
@@ -83,7 +89,10 @@ pub fn save(
         let opt_dir = tmp.join("optimizer");
         std::fs::create_dir_all(&opt_dir).map_err(io(&opt_dir))?;
         let path = opt_dir.join(OPTIMIZER_FILE);
-        opt.save(&path).map_err(|e| CheckpointError::Format { path, message: e.to_string() })?;
+        opt.save(&path).map_err(|e| CheckpointError::Format {
+            path,
+            message: e.to_string(),
+        })?;
     }
     let state_path = tmp.join("state.json");
     let text = serde_json::to_string_pretty(state).expect("state serializes");
@@ -124,5 +133,8 @@ pub fn list(out_dir: &Path) -> Result<Vec<PathBuf>, CheckpointError> {
 pub fn read_state(dir: &Path) -> Result<RunState, CheckpointError> {
     let path = dir.join("state.json");
     let text = std::fs::read_to_string(&path).map_err(io(&path))?;
-    serde_json::from_str(&text).map_err(|e| CheckpointError::Format { path, message: e.to_string() })
+    serde_json::from_str(&text).map_err(|e| CheckpointError::Format {
+        path,
+        message: e.to_string(),
+    })
 }

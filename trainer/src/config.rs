@@ -234,11 +234,17 @@ impl Default for CheckpointConfig {
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("{source_name}: {message}")]
-    Parse { source_name: String, message: String },
+    Parse {
+        source_name: String,
+        message: String,
+    },
     #[error("--set {assignment:?}: {message}")]
     Override { assignment: String, message: String },
     #[error("{source_name}: {message}")]
-    Invalid { source_name: String, message: String },
+    Invalid {
+        source_name: String,
+        message: String,
+    },
 }
 
 impl TrainConfig {
@@ -253,7 +259,8 @@ impl TrainConfig {
             // Straight from the text, so errors carry the file's line and column.
             toml::from_str(text).map_err(|e| parse_err(e.to_string()))?
         } else {
-            let mut table: toml::Table = toml::from_str(text).map_err(|e| parse_err(e.to_string()))?;
+            let mut table: toml::Table =
+                toml::from_str(text).map_err(|e| parse_err(e.to_string()))?;
             for assignment in overrides {
                 apply_override(&mut table, assignment)?;
             }
@@ -274,13 +281,19 @@ impl TrainConfig {
         }
         for (i, e) in self.envs.iter().enumerate() {
             if !(e.weight > 0.0 && e.weight.is_finite()) {
-                return Err(format!("envs[{i}] ({}): weight must be a positive number, got {}", e.id, e.weight));
+                return Err(format!(
+                    "envs[{i}] ({}): weight must be a positive number, got {}",
+                    e.id, e.weight
+                ));
             }
         }
         let rl = &self.rl;
         if rl.steps > 0 {
             if rl.group_size < 2 {
-                return Err(format!("rl.group_size must be at least 2 (group-relative advantages), got {}", rl.group_size));
+                return Err(format!(
+                    "rl.group_size must be at least 2 (group-relative advantages), got {}",
+                    rl.group_size
+                ));
             }
             if rl.prompts_per_step == 0 || rl.updates_per_batch == 0 || rl.max_new_tokens == 0 {
                 return Err("rl.prompts_per_step, rl.updates_per_batch and rl.max_new_tokens must be positive".into());
@@ -311,7 +324,9 @@ fn apply_override(table: &mut toml::Table, assignment: &str) -> Result<(), Confi
         assignment: assignment.to_owned(),
         message: message.to_owned(),
     };
-    let (key, raw) = assignment.split_once('=').ok_or_else(|| err("expected key=value"))?;
+    let (key, raw) = assignment
+        .split_once('=')
+        .ok_or_else(|| err("expected key=value"))?;
     let path: Vec<&str> = key.trim().split('.').collect();
     if path.iter().any(|p| p.is_empty()) {
         return Err(err("empty key segment"));
@@ -350,7 +365,11 @@ mod tests {
         let c = TrainConfig::parse(
             MINIMAL,
             "t.toml",
-            &["rl.group_size=4".into(), "loss.algo=dapo".into(), "run.out_dir=/tmp/x".into()],
+            &[
+                "rl.group_size=4".into(),
+                "loss.algo=dapo".into(),
+                "run.out_dir=/tmp/x".into(),
+            ],
         )
         .unwrap();
         assert_eq!(c.rl.group_size, 4);
@@ -360,13 +379,24 @@ mod tests {
 
     #[test]
     fn errors_name_the_place() {
-        let e = TrainConfig::parse("[rl]\nstepz = 3\n", "t.toml", &[]).unwrap_err().to_string();
-        assert!(e.contains("t.toml") && e.contains("stepz") && e.contains("line 2"), "{e}");
-        let e = TrainConfig::parse(MINIMAL, "t.toml", &["rl.group_size=1".into()]).unwrap_err().to_string();
+        let e = TrainConfig::parse("[rl]\nstepz = 3\n", "t.toml", &[])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("t.toml") && e.contains("stepz") && e.contains("line 2"),
+            "{e}"
+        );
+        let e = TrainConfig::parse(MINIMAL, "t.toml", &["rl.group_size=1".into()])
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("group_size"), "{e}");
-        let e = TrainConfig::parse(MINIMAL, "t.toml", &["nonsense".into()]).unwrap_err().to_string();
+        let e = TrainConfig::parse(MINIMAL, "t.toml", &["nonsense".into()])
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("nonsense") && e.contains("key=value"), "{e}");
-        let e = TrainConfig::parse("", "t.toml", &[]).unwrap_err().to_string();
+        let e = TrainConfig::parse("", "t.toml", &[])
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("[[envs]]"), "{e}");
     }
 }

@@ -58,7 +58,8 @@ pub fn read(path: &Path) -> std::io::Result<Vec<Value>> {
         .lines()
         .map(|l| {
             l.and_then(|l| {
-                serde_json::from_str(&l).map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
+                serde_json::from_str(&l)
+                    .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
             })
         })
         .collect()

@@ -83,7 +83,9 @@ impl AdamW {
             .iter()
             .map(|(_, p)| p.grad())
             .filter(|g| g.defined())
-            .map(|g| f64::try_from(g.to_kind(Kind::Double).square().sum(Kind::Double)).unwrap_or(0.0))
+            .map(|g| {
+                f64::try_from(g.to_kind(Kind::Double).square().sum(Kind::Double)).unwrap_or(0.0)
+            })
             .sum();
         sum_sq.sqrt()
     }
@@ -110,7 +112,9 @@ impl AdamW {
                 let m = &mut self.exp_avg[i];
                 let v = &mut self.exp_avg_sq[i];
                 let _ = m.g_mul_scalar_(c.beta1).g_add_(&(&g * (1.0 - c.beta1)));
-                let _ = v.g_mul_scalar_(c.beta2).g_add_(&(g.square() * (1.0 - c.beta2)));
+                let _ = v
+                    .g_mul_scalar_(c.beta2)
+                    .g_add_(&(g.square() * (1.0 - c.beta2)));
                 if c.weight_decay != 0.0 {
                     let _ = p.g_mul_scalar_(1.0 - lr * c.weight_decay);
                 }
@@ -127,7 +131,10 @@ impl AdamW {
         let mut named: Vec<(String, Tensor)> = Vec::with_capacity(2 * self.params.len() + 1);
         for (i, (name, _)) in self.params.iter().enumerate() {
             named.push((format!("exp_avg.{name}"), self.exp_avg[i].shallow_clone()));
-            named.push((format!("exp_avg_sq.{name}"), self.exp_avg_sq[i].shallow_clone()));
+            named.push((
+                format!("exp_avg_sq.{name}"),
+                self.exp_avg_sq[i].shallow_clone(),
+            ));
         }
         named.push(("step".into(), Tensor::from_slice(&[self.step])));
         Tensor::write_safetensors(&named, path)
@@ -135,20 +142,29 @@ impl AdamW {
 
     /// Restores what [`AdamW::save`] wrote; every parameter must have its moments in the file.
     pub fn load(&mut self, path: &Path) -> Result<(), String> {
-        let tensors = Tensor::read_safetensors(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let tensors =
+            Tensor::read_safetensors(path).map_err(|e| format!("{}: {e}", path.display()))?;
         let map: std::collections::BTreeMap<String, Tensor> = tensors.into_iter().collect();
         let step = map
             .get("step")
             .ok_or_else(|| format!("{}: no `step`", path.display()))?;
         self.step = step.int64_value(&[0]);
         for (i, (name, p)) in self.params.iter().enumerate() {
-            for (prefix, slot) in [("exp_avg", &mut self.exp_avg[i]), ("exp_avg_sq", &mut self.exp_avg_sq[i])] {
+            for (prefix, slot) in [
+                ("exp_avg", &mut self.exp_avg[i]),
+                ("exp_avg_sq", &mut self.exp_avg_sq[i]),
+            ] {
                 let key = format!("{prefix}.{name}");
                 let t = map
                     .get(&key)
                     .ok_or_else(|| format!("{}: no `{key}`", path.display()))?;
                 if t.size() != p.size() {
-                    return Err(format!("{}: `{key}` has shape {:?}, parameter has {:?}", path.display(), t.size(), p.size()));
+                    return Err(format!(
+                        "{}: `{key}` has shape {:?}, parameter has {:?}",
+                        path.display(),
+                        t.size(),
+                        p.size()
+                    ));
                 }
                 *slot = t.to_device(p.device()).to_kind(Kind::Float);
             }
@@ -174,29 +190,48 @@ mod tests {
                 ..AdamWConfig::default()
             },
         );
-        (&w * Tensor::from_slice(&[3.0f32, -0.5])).sum(Kind::Float).backward();
+        (&w * Tensor::from_slice(&[3.0f32, -0.5]))
+            .sum(Kind::Float)
+            .backward();
         opt.step(0.01);
         let got = Vec::<f32>::try_from(&w).unwrap();
         let want = [1.0 * (1.0 - 0.001) - 0.01, -2.0 * (1.0 - 0.001) + 0.01];
-        assert!((got[0] - want[0]).abs() < 1e-6 && (got[1] - want[1]).abs() < 1e-6, "{got:?}");
+        assert!(
+            (got[0] - want[0]).abs() < 1e-6 && (got[1] - want[1]).abs() < 1e-6,
+            "{got:?}"
+        );
     }
 
     #[test]
     fn clips_the_global_norm_and_round_trips_its_state() {
         let w = Tensor::from_slice(&[0.0f32, 0.0]).set_requires_grad(true);
-        let mut opt = AdamW::new(vec![("w".into(), w.shallow_clone())], AdamWConfig::default());
-        (&w * Tensor::from_slice(&[3.0f32, 4.0])).sum(Kind::Float).backward();
+        let mut opt = AdamW::new(
+            vec![("w".into(), w.shallow_clone())],
+            AdamWConfig::default(),
+        );
+        (&w * Tensor::from_slice(&[3.0f32, 4.0]))
+            .sum(Kind::Float)
+            .backward();
         assert!((opt.grad_norm() - 5.0).abs() < 1e-6);
         opt.step(0.1);
         // With clipping to norm 1 the first moment holds 0.1 * g / 5.
         let m = Vec::<f32>::try_from(&opt.exp_avg[0]).unwrap();
-        assert!((m[0] - 0.06).abs() < 1e-6 && (m[1] - 0.08).abs() < 1e-6, "{m:?}");
+        assert!(
+            (m[0] - 0.06).abs() < 1e-6 && (m[1] - 0.08).abs() < 1e-6,
+            "{m:?}"
+        );
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("opt.safetensors");
         opt.save(&path).unwrap();
-        let mut fresh = AdamW::new(vec![("w".into(), w.shallow_clone())], AdamWConfig::default());
+        let mut fresh = AdamW::new(
+            vec![("w".into(), w.shallow_clone())],
+            AdamWConfig::default(),
+        );
         fresh.load(&path).unwrap();
         assert_eq!(fresh.steps_taken(), 1);
-        assert_eq!(Vec::<f32>::try_from(&fresh.exp_avg_sq[0]).unwrap(), Vec::<f32>::try_from(&opt.exp_avg_sq[0]).unwrap());
+        assert_eq!(
+            Vec::<f32>::try_from(&fresh.exp_avg_sq[0]).unwrap(),
+            Vec::<f32>::try_from(&opt.exp_avg_sq[0]).unwrap()
+        );
     }
 }

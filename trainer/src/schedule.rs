@@ -45,7 +45,9 @@ impl ScheduleConfig {
         match self.decay {
             Decay::Constant => self.lr,
             Decay::Linear => self.lr + (floor - self.lr) * progress,
-            Decay::Cosine => floor + (self.lr - floor) * 0.5 * (1.0 + (std::f64::consts::PI * progress).cos()),
+            Decay::Cosine => {
+                floor + (self.lr - floor) * 0.5 * (1.0 + (std::f64::consts::PI * progress).cos())
+            }
         }
     }
 }
@@ -67,8 +69,18 @@ mod tests {
         assert!((s.lr_at(4, 14) - 1.0).abs() < 1e-12);
         assert!((s.lr_at(9, 14) - 0.55).abs() < 1e-12);
         assert!((s.lr_at(14, 14) - 0.1).abs() < 1e-12);
-        let linear = ScheduleConfig { decay: Decay::Linear, ..s };
+        let linear = ScheduleConfig {
+            decay: Decay::Linear,
+            ..s
+        };
         assert!((linear.lr_at(9, 14) - 0.55).abs() < 1e-12);
-        assert_eq!(ScheduleConfig { decay: Decay::Constant, ..s }.lr_at(13, 14), 1.0);
+        assert_eq!(
+            ScheduleConfig {
+                decay: Decay::Constant,
+                ..s
+            }
+            .lr_at(13, 14),
+            1.0
+        );
     }
 }

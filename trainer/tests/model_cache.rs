@@ -20,7 +20,11 @@ fn max_diff(a: &Tensor, b: &Tensor) -> f64 {
 fn greedy_generation_matches_full_forward_token_by_token() {
     let (_vs, model) = tiny();
     let prompt = vec![3i64, 17, 5, 42, 9];
-    let params = SamplingParams { temperature: 0.0, max_new_tokens: 9, ..SamplingParams::default() };
+    let params = SamplingParams {
+        temperature: 0.0,
+        max_new_tokens: 9,
+        ..SamplingParams::default()
+    };
     let out = generate(&model, std::slice::from_ref(&prompt), &params).unwrap();
     let tokens = &out[0].tokens;
     assert_eq!(tokens.len(), 9);
@@ -30,9 +34,16 @@ fn greedy_generation_matches_full_forward_token_by_token() {
     let logp = tch::no_grad(|| model.forward(&ids)).log_softmax(-1, Kind::Float);
     for (i, (&tok, &lp)) in tokens.iter().zip(&out[0].logprobs).enumerate() {
         let row = logp.get(0).get((prompt.len() + i - 1) as i64);
-        assert_eq!(row.argmax(-1, false).int64_value(&[]), tok, "step {i}: greedy token differs from full forward");
+        assert_eq!(
+            row.argmax(-1, false).int64_value(&[]),
+            tok,
+            "step {i}: greedy token differs from full forward"
+        );
         let full_lp = row.double_value(&[tok]);
-        assert!((full_lp - lp as f64).abs() < 1e-4, "step {i}: logprob {lp} vs full forward {full_lp}");
+        assert!(
+            (full_lp - lp as f64).abs() < 1e-4,
+            "step {i}: logprob {lp} vs full forward {full_lp}"
+        );
     }
 }
 
@@ -46,19 +57,28 @@ fn chunked_prefill_with_cache_equals_one_forward() {
     let mut parts = Vec::new();
     for (start, len) in [(0i64, 6i64), (6, 1), (7, 4)] {
         let chunk = ids.narrow(1, start, len);
-        let pos = Tensor::arange_start(start, start + len, (Kind::Int64, Device::Cpu)).view([1, -1]);
+        let pos =
+            Tensor::arange_start(start, start + len, (Kind::Int64, Device::Cpu)).view([1, -1]);
         let (h, _) = tch::no_grad(|| model.hidden_states(&chunk, &pos, None, Some(&mut cache)));
         parts.push(model.lm_logits(&h));
     }
     let chunked = Tensor::cat(&parts, 1);
-    assert!(max_diff(&full, &chunked) < 1e-4, "diff {}", max_diff(&full, &chunked));
+    assert!(
+        max_diff(&full, &chunked) < 1e-4,
+        "diff {}",
+        max_diff(&full, &chunked)
+    );
 }
 
 #[test]
 fn left_padded_batch_gives_each_prompt_its_own_tokens() {
     let (_vs, model) = tiny();
     let prompts = vec![vec![5i64, 6, 7, 8, 9, 10, 11], vec![40i64, 41]];
-    let params = SamplingParams { temperature: 0.0, max_new_tokens: 6, ..SamplingParams::default() };
+    let params = SamplingParams {
+        temperature: 0.0,
+        max_new_tokens: 6,
+        ..SamplingParams::default()
+    };
     let batched = generate(&model, &prompts, &params).unwrap();
     for (i, p) in prompts.iter().enumerate() {
         let alone = generate(&model, std::slice::from_ref(p), &params).unwrap();
@@ -70,19 +90,32 @@ fn left_padded_batch_gives_each_prompt_its_own_tokens() {
 fn sampling_is_seeded_and_stop_and_truncation_end_sequences() {
     let (_vs, model) = tiny();
     let prompts = vec![vec![1i64, 2, 3]];
-    let params = SamplingParams { temperature: 1.0, top_p: 0.9, top_k: 20, seed: 5, max_new_tokens: 12, ..SamplingParams::default() };
+    let params = SamplingParams {
+        temperature: 1.0,
+        top_p: 0.9,
+        top_k: 20,
+        seed: 5,
+        max_new_tokens: 12,
+        ..SamplingParams::default()
+    };
     let a = generate(&model, &prompts, &params).unwrap();
     let b = generate(&model, &prompts, &params).unwrap();
     assert_eq!(a, b);
     assert!(a[0].logprobs.iter().all(|&lp| lp <= 0.0));
     // Stop on whatever the first sampled token is.
-    let stop = SamplingParams { stop_tokens: vec![a[0].tokens[0]], ..params.clone() };
+    let stop = SamplingParams {
+        stop_tokens: vec![a[0].tokens[0]],
+        ..params.clone()
+    };
     let s = generate(&model, &prompts, &stop).unwrap();
     assert_eq!(s[0].tokens.len(), 1);
     assert_eq!(s[0].finish, rlvr_trainer::generate::FinishReason::Stop);
     // Every token has probability above 0: truncation after 3.
     let trunc = SamplingParams {
-        early_truncation: Some(rlvr_trainer::generate::EarlyTruncation { run_length: 3, min_prob: 0.0 }),
+        early_truncation: Some(rlvr_trainer::generate::EarlyTruncation {
+            run_length: 3,
+            min_prob: 0.0,
+        }),
         ..params
     };
     let t = generate(&model, &prompts, &trunc).unwrap();

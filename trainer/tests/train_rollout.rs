@@ -51,7 +51,14 @@ impl Environment for FlakyEnv {
     }
 }
 
-fn setup(delay: Duration) -> (MiniMaxForCausalLM, tch::nn::VarStore, Vec<Arc<dyn Environment>>, ChatFormat) {
+fn setup(
+    delay: Duration,
+) -> (
+    MiniMaxForCausalLM,
+    tch::nn::VarStore,
+    Vec<Arc<dyn Environment>>,
+    ChatFormat,
+) {
     tch::set_num_threads(1);
     tch::manual_seed(0);
     let mut cfg = MiniMaxConfig::preset("tiny").unwrap();
@@ -84,7 +91,17 @@ fn infrastructure_failures_are_masked_not_rewarded() {
     let (model, _vs, envs, chat) = setup(Duration::ZERO);
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let tasks: Vec<_> = (0..3).map(|i| (0, envs[0].task(0, i).unwrap())).collect();
-    let groups = generate_and_score(runtime.handle(), &model, &envs, &chat, &tasks, 4, 2, &params(9)).unwrap();
+    let groups = generate_and_score(
+        runtime.handle(),
+        &model,
+        &envs,
+        &chat,
+        &tasks,
+        4,
+        2,
+        &params(9),
+    )
+    .unwrap();
     assert_eq!(groups.len(), 3);
     let (mut masked, mut scored) = (0, 0);
     for s in groups.iter().flatten() {
@@ -98,7 +115,10 @@ fn infrastructure_failures_are_masked_not_rewarded() {
         }
         assert_eq!(s.completion.tokens.len(), s.completion.logprobs.len());
     }
-    assert!(masked > 0 && scored > 0, "masked {masked}, scored {scored}: pick another seed");
+    assert!(
+        masked > 0 && scored > 0,
+        "masked {masked}, scored {scored}: pick another seed"
+    );
 }
 
 #[test]
@@ -108,7 +128,17 @@ fn scoring_runs_concurrently() {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let tasks: Vec<_> = (0..4).map(|i| (0, envs[0].task(0, i).unwrap())).collect();
     let start = Instant::now();
-    let groups = generate_and_score(runtime.handle(), &model, &envs, &chat, &tasks, 4, 2, &params(4)).unwrap();
+    let groups = generate_and_score(
+        runtime.handle(),
+        &model,
+        &envs,
+        &chat,
+        &tasks,
+        4,
+        2,
+        &params(4),
+    )
+    .unwrap();
     let elapsed = start.elapsed();
     assert_eq!(groups.iter().flatten().count(), 16);
     // One after another, 16 scorings would take 4.8 s.

@@ -34,7 +34,10 @@ pub async fn connect() -> SweResult<Docker> {
         .negotiate_version()
         .await
         .map_err(|e| SweError::docker("negotiate API version", e))?;
-    docker.ping().await.map_err(|e| SweError::docker("ping", e))?;
+    docker
+        .ping()
+        .await
+        .map_err(|e| SweError::docker("ping", e))?;
     Ok(docker)
 }
 
@@ -70,6 +73,9 @@ where
 pub fn is_not_found(err: &bollard::errors::Error) -> bool {
     matches!(
         err,
-        bollard::errors::Error::DockerResponseServerError { status_code: 404, .. }
+        bollard::errors::Error::DockerResponseServerError {
+            status_code: 404,
+            ..
+        }
     )
 }

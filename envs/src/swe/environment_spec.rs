@@ -69,7 +69,8 @@ impl EnvironmentTable {
     }
 
     pub fn insert(&mut self, spec: EnvironmentSpec) {
-        self.specs.insert((spec.repo.clone(), spec.version.clone()), spec);
+        self.specs
+            .insert((spec.repo.clone(), spec.version.clone()), spec);
     }
 
     pub fn get(&self, repo: &str, version: &str) -> Option<&EnvironmentSpec> {

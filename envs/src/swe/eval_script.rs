@@ -9,8 +9,8 @@
 
 use crate::swe::environment_spec::EnvironmentSpec;
 use crate::swe::grading::{
-    APPLY_PATCH_FAIL, APPLY_PATCH_PASS, END_TEST_OUTPUT, RESET_FAILED, START_TEST_OUTPUT, TESTS_ERROR,
-    TESTS_TIMEOUT, TEST_EXIT_CODE,
+    APPLY_PATCH_FAIL, APPLY_PATCH_PASS, END_TEST_OUTPUT, RESET_FAILED, START_TEST_OUTPUT,
+    TESTS_ERROR, TESTS_TIMEOUT, TEST_EXIT_CODE,
 };
 use crate::swe::images::env::shell_quote;
 use crate::swe::patch_files::{test_directives, touched_files, Change};
@@ -50,13 +50,17 @@ pub fn prepare_script(base_commit: &str, test_patch: &str, apply_model_patch: bo
             s += &format!(" {}", shell_quote(cmd));
         }
         s += "; do\n";
-        s += &format!("  if $cmd {model}; then applied=1; echo \"{APPLY_PATCH_PASS} ($cmd)\"; break; fi\n");
+        s += &format!(
+            "  if $cmd {model}; then applied=1; echo \"{APPLY_PATCH_PASS} ($cmd)\"; break; fi\n"
+        );
         s += "  git checkout -q -- . ; git clean -q -fd\ndone\n";
         // A patch whose change is already in the base counts as applied (SWE-bench 5.x).
         s += &format!(
             "if [ $applied = 0 ] && git apply --check --reverse {model} 2>/dev/null; then applied=1; echo '{APPLY_PATCH_PASS} (already applied)'; fi\n"
         );
-        s += &format!("if [ $applied = 0 ]; then echo '{APPLY_PATCH_FAIL}'; exit {EXIT_PATCH_FAILED}; fi\n");
+        s += &format!(
+            "if [ $applied = 0 ]; then echo '{APPLY_PATCH_FAIL}'; exit {EXIT_PATCH_FAILED}; fi\n"
+        );
     }
     // Undo whatever the candidate did to the hidden tests' files before they go in.
     for (path, change) in touched_files(test_patch) {
@@ -64,7 +68,9 @@ pub fn prepare_script(base_commit: &str, test_patch: &str, apply_model_patch: bo
         match change {
             Change::Added => s += &format!("rm -rf -- {quoted}\n"),
             Change::Modified | Change::Deleted => {
-                s += &format!("git checkout -q {base} -- {quoted} 2>/dev/null || rm -rf -- {quoted}\n")
+                s += &format!(
+                    "git checkout -q {base} -- {quoted} 2>/dev/null || rm -rf -- {quoted}\n"
+                )
             }
         }
     }
@@ -83,7 +89,10 @@ pub fn test_script(spec: &EnvironmentSpec, test_patch: &str) -> String {
         s += line;
         s.push('\n');
     }
-    let directives: Vec<String> = test_directives(test_patch).iter().map(|d| shell_quote(d)).collect();
+    let directives: Vec<String> = test_directives(test_patch)
+        .iter()
+        .map(|d| shell_quote(d))
+        .collect();
     s += &format!("{} {}\n", spec.test_cmd, directives.join(" "));
     s
 }
@@ -130,7 +139,9 @@ pub fn assemble_log(prepare_output: &str, test_output: &str, end: TestEnd) -> St
             log.push_str(&format!("{TEST_EXIT_CODE}: {code}\n"));
         }
         TestEnd::TimedOut { seconds } => {
-            log.push_str(&format!("Timeout error: {seconds} seconds exceeded.\n{TESTS_TIMEOUT}\n"));
+            log.push_str(&format!(
+                "Timeout error: {seconds} seconds exceeded.\n{TESTS_TIMEOUT}\n"
+            ));
         }
     }
     log
@@ -161,7 +172,9 @@ mod tests {
     fn prepare_script_resets_test_files_before_the_test_patch() {
         let test_patch = "diff --git a/t/test_x.py b/t/test_x.py\nnew file mode 100644\n--- /dev/null\n+++ b/t/test_x.py\n@@ -0,0 +1 @@\n+x\n";
         let script = prepare_script("abc", test_patch, true);
-        let rm = script.find("rm -rf -- 't/test_x.py'").expect("added test file removed");
+        let rm = script
+            .find("rm -rf -- 't/test_x.py'")
+            .expect("added test file removed");
         let apply = script.find("test.patch").expect("test patch applied");
         assert!(rm < apply);
         assert!(script.contains("--3way"));

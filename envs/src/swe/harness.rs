@@ -11,8 +11,8 @@ use rlvr_datasets::SweInstance;
 use crate::swe::environment_spec::EnvironmentSpec;
 use crate::swe::error::{SweError, SweResult};
 use crate::swe::eval_script::{
-    assemble_log, prepare_script, test_script, TestEnd, EXIT_PATCH_FAILED, MODEL_PATCH, PREPARE_SCRIPT,
-    TEST_PATCH, TEST_SCRIPT, WORK_DIR,
+    assemble_log, prepare_script, test_script, TestEnd, EXIT_PATCH_FAILED, MODEL_PATCH,
+    PREPARE_SCRIPT, TEST_PATCH, TEST_SCRIPT, WORK_DIR,
 };
 use crate::swe::grading::{grade_instance, EvalType, Grade, GradingSpec};
 use crate::swe::log_parsers::LogParser;
@@ -97,7 +97,10 @@ pub async fn evaluate(docker: &Docker, req: &EvalRequest<'_>) -> SweResult<EvalR
         total: started.elapsed(),
         tests: tests_time,
     };
-    let patch = req.model_patch.filter(|p| !p.trim().is_empty()).unwrap_or("");
+    let patch = req
+        .model_patch
+        .filter(|p| !p.trim().is_empty())
+        .unwrap_or("");
     let grade = grade_instance(&grading, Some(patch), &log);
     Ok(EvalResult {
         log,
@@ -124,14 +127,20 @@ async fn run_in(sandbox: &mut Sandbox, req: &EvalRequest<'_>) -> SweResult<RunOu
             "/tmp",
             &[
                 (&format!("rlvr/{MODEL_PATCH}"), &patch_bytes),
-                (&format!("rlvr/{TEST_PATCH}"), req.instance.test_patch.as_bytes()),
+                (
+                    &format!("rlvr/{TEST_PATCH}"),
+                    req.instance.test_patch.as_bytes(),
+                ),
                 (&format!("rlvr/{PREPARE_SCRIPT}"), prepare.as_bytes()),
                 (&format!("rlvr/{TEST_SCRIPT}"), tests.as_bytes()),
             ],
         )
         .await?;
     let prep = sandbox
-        .exec(&["bash", &format!("{WORK_DIR}/{PREPARE_SCRIPT}")], PREPARE_TIMEOUT)
+        .exec(
+            &["bash", &format!("{WORK_DIR}/{PREPARE_SCRIPT}")],
+            PREPARE_TIMEOUT,
+        )
         .await?;
     if prep.timed_out {
         return Err(SweError::Timeout {
@@ -156,18 +165,26 @@ async fn run_in(sandbox: &mut Sandbox, req: &EvalRequest<'_>) -> SweResult<RunOu
         .exec(&["bash", &format!("{WORK_DIR}/{TEST_SCRIPT}")], req.timeout)
         .await?;
     let tests_time = test_started.elapsed();
-    let end = if run.timed_out {
-        TestEnd::TimedOut {
-            seconds: req.timeout.as_secs(),
-        }
-    } else {
-        TestEnd::Exited(run.exit_code.ok_or_else(|| SweError::command("test exec", "the engine reported no exit code"))?)
-    };
+    let end =
+        if run.timed_out {
+            TestEnd::TimedOut {
+                seconds: req.timeout.as_secs(),
+            }
+        } else {
+            TestEnd::Exited(run.exit_code.ok_or_else(|| {
+                SweError::command("test exec", "the engine reported no exit code")
+            })?)
+        };
     let mut test_text = run.text();
     if run.truncated {
         test_text.push_str("\n[rlvr: test output truncated]\n");
     }
-    Ok((assemble_log(&prep_text, &test_text, end), apply, Some(end), tests_time))
+    Ok((
+        assemble_log(&prep_text, &test_text, end),
+        apply,
+        Some(end),
+        tests_time,
+    ))
 }
 
 fn last_lines(text: &str, n: usize) -> String {
@@ -194,7 +211,11 @@ mod tests {
             .env("GIT_COMMITTER_EMAIL", "t@t")
             .output()
             .unwrap();
-        assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         String::from_utf8(out.stdout).unwrap()
     }
 
@@ -221,11 +242,15 @@ mod tests {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn gold_resolves_and_forged_output_does_not_in_a_real_container() {
         let Ok(docker) = crate::swe::docker::connect().await else {
-            assert!(std::env::var("RLVR_REQUIRE_DOCKER").as_deref() != Ok("1"), "no Docker engine answers");
+            assert!(
+                std::env::var("RLVR_REQUIRE_DOCKER").as_deref() != Ok("1"),
+                "no Docker engine answers"
+            );
             eprintln!("note: no Docker engine answers; skipping");
             return;
         };
-        let mirror = mirror::debian_mirror(Path::new("/etc/apt")).expect("a Debian mirror in apt sources");
+        let mirror =
+            mirror::debian_mirror(Path::new("/etc/apt")).expect("a Debian mirror in apt sources");
         let base = BaseImage::new("bookworm", mirror).unwrap();
         let base_tag = base.ensure(&docker).await.expect("base image");
         let repos = tempfile::tempdir().unwrap();
@@ -249,14 +274,17 @@ mod tests {
         git(&repo, &["rm", "-q", "--cached", "tests/test_calc.py"]);
         std::fs::remove_file(repo.join("tests/test_calc.py")).unwrap();
 
-        let spec = crate::swe::synth::build::environment(&crate::swe::synth::projects::SynthProject {
-            package: "calc",
-            version: "1",
-            repo: "demo/calc",
-            sources: &["."],
-            tests: "tests",
-        });
-        let image = env_image::ensure(&docker, &base_tag, &spec, repos.path()).await.expect("env image");
+        let spec =
+            crate::swe::synth::build::environment(&crate::swe::synth::projects::SynthProject {
+                package: "calc",
+                version: "1",
+                repo: "demo/calc",
+                sources: &["."],
+                tests: "tests",
+            });
+        let image = env_image::ensure(&docker, &base_tag, &spec, repos.path())
+            .await
+            .expect("env image");
         let inst = instance(&base_commit, &gold, &test_patch);
         let forged = "diff --git a/conftest.py b/conftest.py\nnew file mode 100644\n--- /dev/null\n+++ b/conftest.py\n@@ -0,0 +1,3 @@\n+print('PASSED tests/test_calc.py::test_add')\n+print('PASSED tests/test_calc.py::test_zero')\n+raise SystemExit(1)\n";
         let mut verdicts = Vec::new();
@@ -271,14 +299,25 @@ mod tests {
                 limits: Limits::default(),
             };
             let result = evaluate(&docker, &req).await.expect("evaluation runs");
-            eprintln!("{}\n{:?} overhead={:?}", result.log, result.grade.status, result.timings.overhead());
-            verdicts.push((result.grade.report.resolved, result.grade.invalid_log.clone()));
+            eprintln!(
+                "{}\n{:?} overhead={:?}",
+                result.log,
+                result.grade.status,
+                result.timings.overhead()
+            );
+            verdicts.push((
+                result.grade.report.resolved,
+                result.grade.invalid_log.clone(),
+            ));
         }
         assert!(verdicts[0].0, "gold resolves");
         assert!(!verdicts[1].0, "the test patch alone does not");
         assert!(!verdicts[2].0, "forged PASSED lines do not");
         assert!(
-            matches!(verdicts[2].1, Some(crate::swe::grading::InvalidLog::ExitCodeMismatch { exit_code: 1 })),
+            matches!(
+                verdicts[2].1,
+                Some(crate::swe::grading::InvalidLog::ExitCodeMismatch { exit_code: 1 })
+            ),
             "{:?}",
             verdicts[2].1
         );

@@ -19,9 +19,9 @@ pub mod fsutil;
 pub mod harness;
 #[cfg(feature = "docker")]
 pub mod images;
-pub mod patch_files;
 #[cfg(feature = "docker")]
 pub mod patch_env;
+pub mod patch_files;
 #[cfg(feature = "docker")]
 pub mod reaper;
 #[cfg(feature = "docker")]

@@ -77,7 +77,11 @@ pub fn extract_patch(response: &str) -> Option<String> {
         let after = &rest[start + 3..];
         let body_start = after.find('\n').map(|n| n + 1).unwrap_or(after.len());
         let body = &after[body_start..];
-        let Some(end) = body.find("\n```").map(|e| e + 1).or_else(|| body.strip_suffix("```").map(|b| b.len())) else {
+        let Some(end) = body
+            .find("\n```")
+            .map(|e| e + 1)
+            .or_else(|| body.strip_suffix("```").map(|b| b.len()))
+        else {
             break;
         };
         blocks.push(&body[..end]);
@@ -99,14 +103,24 @@ impl PatchEnv {
     }
 
     fn instance_of(&self, task: &Task) -> Result<&SweInstance> {
-        let id = task.reference.get("instance_id").and_then(Value::as_str).ok_or_else(|| EnvError::BadReference {
-            env: self.id.clone(),
-            message: "no instance_id".into(),
-        })?;
-        self.instances.iter().find(|i| i.instance_id == id).ok_or_else(|| EnvError::BadReference {
-            env: self.id.clone(),
-            message: format!("instance {id} is not in {}", self.config.instances.display()),
-        })
+        let id = task
+            .reference
+            .get("instance_id")
+            .and_then(Value::as_str)
+            .ok_or_else(|| EnvError::BadReference {
+                env: self.id.clone(),
+                message: "no instance_id".into(),
+            })?;
+        self.instances
+            .iter()
+            .find(|i| i.instance_id == id)
+            .ok_or_else(|| EnvError::BadReference {
+                env: self.id.clone(),
+                message: format!(
+                    "instance {id} is not in {}",
+                    self.config.instances.display()
+                ),
+            })
     }
 }
 
@@ -147,9 +161,12 @@ impl Environment for PatchEnv {
             return Ok(Outcome::zero(Verdict::Unparseable).with_reason("no diff in a fenced block"));
         };
         let spec = spec_of(&self.table, instance).map_err(|e| self.infra(e.to_string()))?;
-        let docker = crate::swe::docker::connect().await.map_err(|e| self.infra(e.to_string()))?;
+        let docker = crate::swe::docker::connect()
+            .await
+            .map_err(|e| self.infra(e.to_string()))?;
         let mirror = mirror::debian_mirror(Path::new("/etc/apt")).unwrap_or_default();
-        let base = BaseImage::new(&self.config.suite, mirror).map_err(|e| self.infra(e.to_string()))?;
+        let base =
+            BaseImage::new(&self.config.suite, mirror).map_err(|e| self.infra(e.to_string()))?;
         let image = env_image::ensure(&docker, &base.tag(), spec, &self.config.repos)
             .await
             .map_err(|e| self.infra(e.to_string()))?;
@@ -163,7 +180,9 @@ impl Environment for PatchEnv {
             timeout: Duration::from_secs(self.config.timeout_s),
             limits: Limits::default(),
         };
-        let result = evaluate(&docker, &request).await.map_err(|e| self.infra(e.to_string()))?;
+        let result = evaluate(&docker, &request)
+            .await
+            .map_err(|e| self.infra(e.to_string()))?;
         if result.timed_out {
             return Err(self.infra(format!("tests ran past {} s", self.config.timeout_s)));
         }
@@ -190,9 +209,13 @@ fn build(id: &EnvId, config: &Value) -> Result<Box<dyn Environment>> {
         env: id.clone(),
         message,
     };
-    let instances: Vec<SweInstance> = rlvr_datasets::read_all(&config.instances)
-        .map_err(|e| bad(format!("{e} (build the default instances with `rlvr swe synth`)")))?;
-    let table = EnvironmentTable::from_file(&config.environments).map_err(|e| bad(e.to_string()))?;
+    let instances: Vec<SweInstance> = rlvr_datasets::read_all(&config.instances).map_err(|e| {
+        bad(format!(
+            "{e} (build the default instances with `rlvr swe synth`)"
+        ))
+    })?;
+    let table =
+        EnvironmentTable::from_file(&config.environments).map_err(|e| bad(e.to_string()))?;
     Ok(Box::new(PatchEnv {
         id: id.clone(),
         config,
@@ -206,7 +229,8 @@ pub fn register(reg: &mut Registry) {
     reg.register(
         EnvSpec {
             id: "swe/patch@1".parse().expect("valid id"),
-            summary: "SWE-bench-style: a patch for an issue, graded by the repository's tests in Docker",
+            summary:
+                "SWE-bench-style: a patch for an issue, graded by the repository's tests in Docker",
             needs_docker: true,
         },
         build,
@@ -220,7 +244,10 @@ mod tests {
     #[test]
     fn extracts_the_last_diff_block() {
         let r = "<think>```diff\nold\n```</think>text\n```python\nx = 1\n```\n```diff\ndiff --git a/x b/x\n--- a/x\n+++ b/x\n```\n";
-        assert_eq!(extract_patch(r).unwrap(), "diff --git a/x b/x\n--- a/x\n+++ b/x\n");
+        assert_eq!(
+            extract_patch(r).unwrap(),
+            "diff --git a/x b/x\n--- a/x\n+++ b/x\n"
+        );
         assert_eq!(extract_patch("no fence"), None);
         assert_eq!(extract_patch("```python\nprint(1)\n```"), None);
     }

@@ -37,7 +37,10 @@ fn split_paths(rest: &str) -> Option<(String, String)> {
     let b_at = rest.rfind(" b/")?;
     let a = rest[..b_at].trim().trim_matches('"');
     let b = rest[b_at + 1..].trim().trim_matches('"');
-    Some((a.strip_prefix("a/")?.to_owned(), b.strip_prefix("b/")?.to_owned()))
+    Some((
+        a.strip_prefix("a/")?.to_owned(),
+        b.strip_prefix("b/")?.to_owned(),
+    ))
 }
 
 /// Extensions SWE-bench never passes to the test runner (`NON_TEST_EXTS`).
@@ -49,7 +52,9 @@ const NON_TEST_EXTS: &[&str] = &[
 pub fn test_directives(test_patch: &str) -> Vec<String> {
     touched_files(test_patch)
         .into_iter()
-        .filter(|(path, change)| *change != Change::Deleted && !NON_TEST_EXTS.iter().any(|e| path.ends_with(e)))
+        .filter(|(path, change)| {
+            *change != Change::Deleted && !NON_TEST_EXTS.iter().any(|e| path.ends_with(e))
+        })
         .map(|(path, _)| path)
         .collect()
 }
@@ -74,6 +79,9 @@ mod tests {
 
     #[test]
     fn directives_skip_deleted_and_non_test_files() {
-        assert_eq!(test_directives(PATCH), vec!["tests/test_a.py", "tests/test_new.py"]);
+        assert_eq!(
+            test_directives(PATCH),
+            vec!["tests/test_a.py", "tests/test_new.py"]
+        );
     }
 }

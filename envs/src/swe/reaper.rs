@@ -21,7 +21,10 @@ pub struct OurContainer {
 /// Every container (running or not) labelled as ours.
 pub async fn list(docker: &Docker) -> SweResult<Vec<OurContainer>> {
     let filters: HashMap<&str, Vec<&str>> = [("label", vec![LABEL_OWNER])].into_iter().collect();
-    let options = ListContainersOptionsBuilder::new().all(true).filters(&filters).build();
+    let options = ListContainersOptionsBuilder::new()
+        .all(true)
+        .filters(&filters)
+        .build();
     let containers = docker
         .list_containers(Some(options))
         .await
@@ -36,7 +39,9 @@ pub async fn list(docker: &Docker) -> SweResult<Vec<OurContainer>> {
                 .unwrap_or_default()
                 .trim_start_matches('/')
                 .to_owned(),
-            pid: c.labels.and_then(|l| l.get(LABEL_PID).and_then(|p| p.parse().ok())),
+            pid: c
+                .labels
+                .and_then(|l| l.get(LABEL_PID).and_then(|p| p.parse().ok())),
         })
         .collect();
     found.sort_by(|a, b| a.name.cmp(&b.name));
@@ -57,7 +62,9 @@ pub async fn remove_all(docker: &Docker) -> SweResult<Vec<String>> {
 pub async fn reap_orphans(docker: &Docker) -> SweResult<Vec<String>> {
     let mut removed = Vec::new();
     for c in list(docker).await? {
-        let alive = c.pid.is_some_and(|pid| std::path::Path::new(&format!("/proc/{pid}")).exists());
+        let alive = c
+            .pid
+            .is_some_and(|pid| std::path::Path::new(&format!("/proc/{pid}")).exists());
         if !alive {
             force_remove(docker, &c.id).await?;
             removed.push(c.name);
@@ -70,7 +77,10 @@ pub async fn reap_orphans(docker: &Docker) -> SweResult<Vec<String>> {
 pub async fn remove_run(docker: &Docker, run_id: &str) -> SweResult<Vec<String>> {
     let label = format!("{}={run_id}", crate::swe::docker::LABEL_RUN);
     let filters: HashMap<&str, Vec<&str>> = [("label", vec![label.as_str()])].into_iter().collect();
-    let options = ListContainersOptionsBuilder::new().all(true).filters(&filters).build();
+    let options = ListContainersOptionsBuilder::new()
+        .all(true)
+        .filters(&filters)
+        .build();
     let containers = docker
         .list_containers(Some(options))
         .await

@@ -17,8 +17,9 @@ use crate::swe::grading::{classify_infra_failure, FailureTier};
 use crate::swe::harness::{evaluate, EvalRequest, Timings};
 use crate::swe::images::env as env_image;
 use crate::swe::report::{
-    instance_log_dir, run_report_file_name, to_swe_bench_json, InstanceReport, InstanceReportFile, RunReport,
-    INSTANCE_LOG_FILE, INSTANCE_REPORT_FILE, RUN_REPORT_SCHEMA_VERSION, TEST_OUTPUT_FILE,
+    instance_log_dir, run_report_file_name, to_swe_bench_json, InstanceReport, InstanceReportFile,
+    RunReport, INSTANCE_LOG_FILE, INSTANCE_REPORT_FILE, RUN_REPORT_SCHEMA_VERSION,
+    TEST_OUTPUT_FILE,
 };
 use crate::swe::sandbox::Limits;
 
@@ -42,10 +43,17 @@ pub struct RunConfig {
 #[derive(Debug, Clone)]
 pub enum PairOutcome {
     /// Already had a report (resume).
-    Skipped { resolved: bool },
-    Graded { resolved: bool, timings: Timings },
+    Skipped {
+        resolved: bool,
+    },
+    Graded {
+        resolved: bool,
+        timings: Timings,
+    },
     /// Machinery failure; no report written.
-    Error { message: String },
+    Error {
+        message: String,
+    },
 }
 
 /// The result of a run: the report, where it was written, and each pair's outcome by id.
@@ -57,7 +65,10 @@ pub struct RunResult {
 }
 
 /// The environment spec of an instance.
-pub fn spec_of<'a>(table: &'a EnvironmentTable, instance: &SweInstance) -> SweResult<&'a EnvironmentSpec> {
+pub fn spec_of<'a>(
+    table: &'a EnvironmentTable,
+    instance: &SweInstance,
+) -> SweResult<&'a EnvironmentSpec> {
     table.get(&instance.repo, &instance.version).ok_or_else(|| {
         SweError::Input(format!(
             "instance {}: no environment for {}@{} (run `rlvr swe specs` to see what this machine can serve)",
@@ -76,10 +87,19 @@ pub async fn run_evaluation(
     on_done: &(dyn Fn(&str, &PairOutcome) + Sync),
 ) -> SweResult<RunResult> {
     if config.run_id.is_empty() || config.run_id.contains(['/', '\\']) {
-        return Err(SweError::Input(format!("bad run id {:?}: non-empty, no slashes", config.run_id)));
+        return Err(SweError::Input(format!(
+            "bad run id {:?}: non-empty, no slashes",
+            config.run_id
+        )));
     }
-    let by_id: BTreeMap<&str, &SweInstance> = instances.iter().map(|i| (i.instance_id.as_str(), i)).collect();
-    let models: BTreeSet<&str> = predictions.iter().map(|p| p.model_name_or_path.as_str()).collect();
+    let by_id: BTreeMap<&str, &SweInstance> = instances
+        .iter()
+        .map(|i| (i.instance_id.as_str(), i))
+        .collect();
+    let models: BTreeSet<&str> = predictions
+        .iter()
+        .map(|p| p.model_name_or_path.as_str())
+        .collect();
     if models.len() > 1 {
         return Err(SweError::Input(format!(
             "predictions name {} models ({}); evaluate one model per run",
@@ -90,7 +110,10 @@ pub async fn run_evaluation(
     let model = models.into_iter().next().unwrap_or("none").to_owned();
     for p in predictions {
         if !by_id.contains_key(p.instance_id.as_str()) {
-            return Err(SweError::Input(format!("prediction for unknown instance {}", p.instance_id)));
+            return Err(SweError::Input(format!(
+                "prediction for unknown instance {}",
+                p.instance_id
+            )));
         }
     }
     // Images first, one per environment used by a non-empty prediction.
@@ -120,7 +143,9 @@ pub async fn run_evaluation(
         .collect()
         .await;
     let report = make_run_report(instances, predictions, &outcomes, config, &model);
-    let report_path = config.report_dir.join(run_report_file_name(&model, &config.run_id));
+    let report_path = config
+        .report_dir
+        .join(run_report_file_name(&model, &config.run_id));
     let text = to_swe_bench_json(&report).map_err(|e| SweError::Input(e.to_string()))?;
     write_atomic(&report_path, text.as_bytes())?;
     Ok(RunResult {
@@ -139,7 +164,12 @@ async fn run_pair(
     config: &RunConfig,
     model: &str,
 ) -> PairOutcome {
-    let dir = instance_log_dir(&config.log_root, &config.run_id, model, &instance.instance_id);
+    let dir = instance_log_dir(
+        &config.log_root,
+        &config.run_id,
+        model,
+        &instance.instance_id,
+    );
     if let Some(report) = read_report(&dir, &instance.instance_id) {
         return PairOutcome::Skipped {
             resolved: report.resolved,
@@ -184,7 +214,10 @@ async fn run_pair(
         Ok(outcome) => outcome,
         Err(err) => {
             let message = err.to_string();
-            let _ = write_atomic(&dir.join(INSTANCE_LOG_FILE), format!("error: {message}\n").as_bytes());
+            let _ = write_atomic(
+                &dir.join(INSTANCE_LOG_FILE),
+                format!("error: {message}\n").as_bytes(),
+            );
             PairOutcome::Error { message }
         }
     }

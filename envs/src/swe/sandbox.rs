@@ -7,13 +7,15 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
+use bollard::exec::{StartExecOptions, StartExecResults};
 use bollard::models::{ContainerCreateBody, ExecConfig, HostConfig};
 use bollard::query_parameters::{CreateContainerOptionsBuilder, RemoveContainerOptionsBuilder};
-use bollard::exec::{StartExecOptions, StartExecResults};
 use bollard::Docker;
 use futures::StreamExt;
 
-use crate::swe::docker::{is_not_found, with_retry, LABEL_INSTANCE, LABEL_OWNER, LABEL_PID, LABEL_RUN};
+use crate::swe::docker::{
+    is_not_found, with_retry, LABEL_INSTANCE, LABEL_OWNER, LABEL_PID, LABEL_RUN,
+};
 use crate::swe::error::{SweError, SweResult};
 use crate::swe::images::base::EVAL_UID;
 
@@ -72,7 +74,12 @@ pub struct SandboxLabels {
 
 impl Sandbox {
     /// Creates and starts a container of `image` that idles until execs arrive.
-    pub async fn start(docker: &Docker, image: &str, labels: &SandboxLabels, limits: Limits) -> SweResult<Sandbox> {
+    pub async fn start(
+        docker: &Docker,
+        image: &str,
+        labels: &SandboxLabels,
+        limits: Limits,
+    ) -> SweResult<Sandbox> {
         let name = container_name(&labels.instance_id, &labels.run_id);
         let label_map: HashMap<String, String> = [
             (LABEL_OWNER, "1".to_owned()),
@@ -124,7 +131,10 @@ impl Sandbox {
         };
         with_retry("start container", || async {
             docker
-                .start_container(&sandbox.id, None::<bollard::query_parameters::StartContainerOptions>)
+                .start_container(
+                    &sandbox.id,
+                    None::<bollard::query_parameters::StartContainerOptions>,
+                )
                 .await
                 .map_err(|e| SweError::docker("start container", e))
         })
@@ -189,7 +199,10 @@ impl Sandbox {
             .await
             .map_err(|e| SweError::docker("start exec", e))?;
         let StartExecResults::Attached { mut output, .. } = started else {
-            return Err(SweError::command("exec", "engine detached an attached exec"));
+            return Err(SweError::command(
+                "exec",
+                "engine detached an attached exec",
+            ));
         };
         let mut collected = Vec::new();
         let mut truncated = false;
@@ -245,7 +258,8 @@ impl Sandbox {
     /// Removes the container (force: it is running).
     pub async fn remove(mut self) -> SweResult<()> {
         if !self.removed {
-            let result = with_retry("remove container", || force_remove(&self.docker, &self.id)).await;
+            let result =
+                with_retry("remove container", || force_remove(&self.docker, &self.id)).await;
             self.removed = result.is_ok();
             result?;
         }
@@ -274,19 +288,30 @@ impl Drop for Sandbox {
 pub fn container_name(instance_id: &str, run_id: &str) -> String {
     let clean = |s: &str| -> String {
         s.chars()
-            .map(|c| if c.is_ascii_alphanumeric() || "_.-".contains(c) { c } else { '_' })
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || "_.-".contains(c) {
+                    c
+                } else {
+                    '_'
+                }
+            })
             .collect()
     };
     format!("rlvr-swe.{}.{}", clean(instance_id), clean(run_id))
 }
 
 pub(crate) async fn force_remove(docker: &Docker, id: &str) -> SweResult<()> {
-    let options = RemoveContainerOptionsBuilder::new().force(true).v(true).build();
+    let options = RemoveContainerOptionsBuilder::new()
+        .force(true)
+        .v(true)
+        .build();
     match docker.remove_container(id, Some(options)).await {
         Ok(()) => Ok(()),
         Err(e) if is_not_found(&e) => Ok(()),
         // 409: removal already in progress: done as far as we are concerned.
-        Err(bollard::errors::Error::DockerResponseServerError { status_code: 409, .. }) => Ok(()),
+        Err(bollard::errors::Error::DockerResponseServerError {
+            status_code: 409, ..
+        }) => Ok(()),
         Err(e) => Err(SweError::docker(format!("remove container {id}"), e)),
     }
 }

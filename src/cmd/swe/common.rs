@@ -38,12 +38,16 @@ pub async fn docker() -> anyhow::Result<rlvr_envs::swe::docker::Docker> {
 }
 
 pub fn read_instances(path: &Path) -> anyhow::Result<Vec<SweInstance>> {
-    rlvr_datasets::read_all(path).with_context(|| format!("reading instances from {}", path.display()))
+    rlvr_datasets::read_all(path)
+        .with_context(|| format!("reading instances from {}", path.display()))
 }
 
 /// Predictions from `.jsonl`, a `.json` list, or a `.json` object keyed by instance id; `gold`
 /// takes each instance's own patch.
-pub fn read_predictions(spec: &str, instances: &[SweInstance]) -> anyhow::Result<Vec<SwePrediction>> {
+pub fn read_predictions(
+    spec: &str,
+    instances: &[SweInstance],
+) -> anyhow::Result<Vec<SwePrediction>> {
     if spec == "gold" {
         return Ok(instances
             .iter()
@@ -56,21 +60,30 @@ pub fn read_predictions(spec: &str, instances: &[SweInstance]) -> anyhow::Result
             .collect());
     }
     let path = Path::new(spec);
-    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
     if path.extension().is_some_and(|e| e == "json") && text.trim_start().starts_with('{') {
-        let map: std::collections::BTreeMap<String, SwePrediction> =
-            serde_json::from_str(&text).with_context(|| format!("{}: not a JSON object of predictions", path.display()))?;
+        let map: std::collections::BTreeMap<String, SwePrediction> = serde_json::from_str(&text)
+            .with_context(|| format!("{}: not a JSON object of predictions", path.display()))?;
         return Ok(map.into_values().collect());
     }
-    rlvr_datasets::read_all(path).with_context(|| format!("reading predictions from {}", path.display()))
+    rlvr_datasets::read_all(path)
+        .with_context(|| format!("reading predictions from {}", path.display()))
 }
 
 /// The environment table: `--environments FILE`, else `environments.json` beside the dataset.
-pub fn environments(explicit: Option<&PathBuf>, dataset: &Path) -> anyhow::Result<EnvironmentTable> {
+pub fn environments(
+    explicit: Option<&PathBuf>,
+    dataset: &Path,
+) -> anyhow::Result<EnvironmentTable> {
     let path = match explicit {
         Some(p) => p.clone(),
         None => dataset.with_file_name("environments.json"),
     };
-    EnvironmentTable::from_file(&path)
-        .with_context(|| format!("reading environment specs (pass --environments FILE) from {}", path.display()))
+    EnvironmentTable::from_file(&path).with_context(|| {
+        format!(
+            "reading environment specs (pass --environments FILE) from {}",
+            path.display()
+        )
+    })
 }

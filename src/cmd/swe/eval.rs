@@ -55,7 +55,10 @@ pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
     let instances = common::read_instances(&args.dataset)?;
     let predictions = common::read_predictions(&args.predictions, &instances)?;
     let table = common::environments(args.environments.as_ref(), &args.dataset)?;
-    let repos = args.repos.clone().unwrap_or_else(|| args.dataset.with_file_name("repos"));
+    let repos = args
+        .repos
+        .clone()
+        .unwrap_or_else(|| args.dataset.with_file_name("repos"));
     let base = args.base.base()?;
     let config = RunConfig {
         run_id: args.run_id.clone(),
@@ -78,7 +81,9 @@ pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
         if !reaped.is_empty() {
             eprintln!("removed {} container(s) left by earlier runs", reaped.len());
         }
-        base.ensure(&docker).await.context("building the base image")?;
+        base.ensure(&docker)
+            .await
+            .context("building the base image")?;
         let bar = crate::progress::bar(predictions.len() as u64, "evaluating");
         let on_done = |id: &str, outcome: &PairOutcome| {
             if let PairOutcome::Error { message } = outcome {
@@ -120,5 +125,9 @@ pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
             result.report_path.display()
         );
     }
-    Ok(if r.error_instances == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+    Ok(if r.error_instances == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }

@@ -56,7 +56,10 @@ pub fn run(args: ImagesArgs) -> anyhow::Result<ExitCode> {
                 json,
             } => {
                 let base = base.base()?;
-                let base_tag = base.ensure(&docker).await.context("building the base image")?;
+                let base_tag = base
+                    .ensure(&docker)
+                    .await
+                    .context("building the base image")?;
                 let mut built = vec![base_tag.clone()];
                 if let Some(dataset) = dataset {
                     let instances = common::read_instances(&dataset)?;
@@ -68,7 +71,9 @@ pub fn run(args: ImagesArgs) -> anyhow::Result<ExitCode> {
                         if seen.insert((spec.repo.clone(), spec.version.clone())) {
                             let tag = images::env::ensure(&docker, &base_tag, spec, &repos)
                                 .await
-                                .with_context(|| format!("building the image of {}@{}", spec.repo, spec.version))?;
+                                .with_context(|| {
+                                    format!("building the image of {}@{}", spec.repo, spec.version)
+                                })?;
                             built.push(tag);
                         }
                     }
@@ -87,7 +92,12 @@ pub fn run(args: ImagesArgs) -> anyhow::Result<ExitCode> {
                     println!("{}", serde_json::to_string_pretty(&list)?);
                 } else {
                     for i in list {
-                        println!("{:<70} {:<5} {:>8.1} MB", i.tag, i.kind, i.size as f64 / 1e6);
+                        println!(
+                            "{:<70} {:<5} {:>8.1} MB",
+                            i.tag,
+                            i.kind,
+                            i.size as f64 / 1e6
+                        );
                     }
                 }
             }

@@ -27,11 +27,14 @@ pub fn run(args: ParseLogArgs) -> anyhow::Result<ExitCode> {
     let parser = match (args.parser, args.repo.as_deref()) {
         (Some(parser), _) => parser,
         (None, Some(repo)) => LogParser::for_repo(repo).with_context(|| {
-            format!("SWE-bench has no log parser for repository {repo:?}; pass --parser NAME instead")
+            format!(
+                "SWE-bench has no log parser for repository {repo:?}; pass --parser NAME instead"
+            )
         })?,
         (None, None) => anyhow::bail!("pass --parser NAME or --repo OWNER/NAME"),
     };
-    let bytes = std::fs::read(&args.log).with_context(|| format!("reading log {}", args.log.display()))?;
+    let bytes =
+        std::fs::read(&args.log).with_context(|| format!("reading log {}", args.log.display()))?;
     let log = normalize_newlines(&String::from_utf8_lossy(&bytes));
     let statuses = log_parsers::parse(parser, &log);
     println!("{}", serde_json::to_string_pretty(&statuses)?);

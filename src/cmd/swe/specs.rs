@@ -41,7 +41,8 @@ pub fn run(args: SpecsArgs) -> anyhow::Result<ExitCode> {
         .with_context(|| format!("opening dataset {}", args.dataset.display()))?;
     let mut instances = Vec::new();
     for record in records {
-        let instance = record.with_context(|| format!("reading dataset {}", args.dataset.display()))?;
+        let instance =
+            record.with_context(|| format!("reading dataset {}", args.dataset.display()))?;
         instances.push(InstanceVerdict {
             serviceability: serviceability(&instance.repo, &instance.version),
             instance_id: instance.instance_id,
@@ -53,7 +54,12 @@ pub fn run(args: SpecsArgs) -> anyhow::Result<ExitCode> {
         .iter()
         .filter(|verdict| matches!(verdict.serviceability, Serviceability::Serve { .. }))
         .count();
-    let summary = Summary { total: instances.len(), servable, not_servable: instances.len() - servable, instances };
+    let summary = Summary {
+        total: instances.len(),
+        servable,
+        not_servable: instances.len() - servable,
+        instances,
+    };
     if args.json {
         println!("{}", serde_json::to_string_pretty(&summary)?);
     } else {
@@ -65,17 +71,35 @@ pub fn run(args: SpecsArgs) -> anyhow::Result<ExitCode> {
 fn print_table(summary: &Summary) {
     for verdict in &summary.instances {
         match &verdict.serviceability {
-            Serviceability::Serve { interpreter, parser, notes } => {
-                let notes = if notes.is_empty() { String::new() } else { format!(" ({})", notes.join("; ")) };
+            Serviceability::Serve {
+                interpreter,
+                parser,
+                notes,
+            } => {
+                let notes = if notes.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", notes.join("; "))
+                };
                 println!(
                     "serve   {}  {} {}  python {} ({}), parser {parser}{notes}",
-                    verdict.instance_id, verdict.repo, verdict.version, interpreter.python, interpreter.suite
+                    verdict.instance_id,
+                    verdict.repo,
+                    verdict.version,
+                    interpreter.python,
+                    interpreter.suite
                 );
             }
             Serviceability::Cannot { reason } => {
-                println!("cannot  {}  {} {}  {reason}", verdict.instance_id, verdict.repo, verdict.version);
+                println!(
+                    "cannot  {}  {} {}  {reason}",
+                    verdict.instance_id, verdict.repo, verdict.version
+                );
             }
         }
     }
-    println!("{} instances: {} can be served, {} cannot", summary.total, summary.servable, summary.not_servable);
+    println!(
+        "{} instances: {} can be served, {} cannot",
+        summary.total, summary.servable, summary.not_servable
+    );
 }

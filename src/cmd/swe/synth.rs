@@ -49,7 +49,10 @@ pub fn run(args: SynthArgs) -> anyhow::Result<ExitCode> {
             })
             .collect::<anyhow::Result<Vec<_>>>()?
     };
-    let out = args.out.clone().unwrap_or_else(rlvr_envs::swe::patch_env::default_synth_dir);
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(rlvr_envs::swe::patch_env::default_synth_dir);
     let base = args.base.base()?;
     let config = SynthConfig {
         out,
@@ -63,9 +66,16 @@ pub fn run(args: SynthArgs) -> anyhow::Result<ExitCode> {
     let rt = super::super::runtime()?;
     let summary = rt.block_on(async {
         let docker = common::docker().await?;
-        base.ensure(&docker).await.context("building the base image")?;
+        base.ensure(&docker)
+            .await
+            .context("building the base image")?;
         let summary = synthesize(&docker, &config, |i| {
-            eprintln!("kept {} ({} FAIL_TO_PASS, {} PASS_TO_PASS)", i.instance_id, i.fail_to_pass.len(), i.pass_to_pass.len())
+            eprintln!(
+                "kept {} ({} FAIL_TO_PASS, {} PASS_TO_PASS)",
+                i.instance_id,
+                i.fail_to_pass.len(),
+                i.pass_to_pass.len()
+            )
         })
         .await?;
         Ok::<_, anyhow::Error>(summary)
@@ -80,5 +90,9 @@ pub fn run(args: SynthArgs) -> anyhow::Result<ExitCode> {
             summary.instances_file.display()
         );
     }
-    Ok(if summary.instances > 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+    Ok(if summary.instances > 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }

@@ -28,12 +28,16 @@ impl Aggregation {
     pub fn apply(self, terms: &Tensor, mask: &Tensor) -> Tensor {
         let masked = terms * mask;
         match self {
-            Aggregation::TokenMean => masked.sum(masked.kind()) / mask.sum(mask.kind()).clamp_min(1.0),
+            Aggregation::TokenMean => {
+                masked.sum(masked.kind()) / mask.sum(mask.kind()).clamp_min(1.0)
+            }
             Aggregation::SeqMeanTokenMean => {
                 let per_seq_tokens = mask.sum_dim_intlist(-1, false, mask.kind());
-                let per_seq = masked.sum_dim_intlist(-1, false, masked.kind()) / per_seq_tokens.clamp_min(1.0);
+                let per_seq = masked.sum_dim_intlist(-1, false, masked.kind())
+                    / per_seq_tokens.clamp_min(1.0);
                 let non_empty = per_seq_tokens.gt(0.0).to_kind(masked.kind());
-                (per_seq * &non_empty).sum(masked.kind()) / non_empty.sum(masked.kind()).clamp_min(1.0)
+                (per_seq * &non_empty).sum(masked.kind())
+                    / non_empty.sum(masked.kind()).clamp_min(1.0)
             }
             Aggregation::DrGrpo => {
                 let size = terms.size();

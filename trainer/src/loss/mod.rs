@@ -68,7 +68,9 @@ impl std::str::FromStr for Algorithm {
             "grpo" => Ok(Algorithm::Grpo),
             "dapo" => Ok(Algorithm::Dapo),
             "ppo" => Ok(Algorithm::Ppo),
-            other => Err(format!("unknown algorithm {other:?}; expected cispo, grpo, dapo or ppo")),
+            other => Err(format!(
+                "unknown algorithm {other:?}; expected cispo, grpo, dapo or ppo"
+            )),
         }
     }
 }
@@ -158,7 +160,10 @@ impl ResolvedLoss {
                 let terms = -unclipped.minimum(&clipped_surrogate);
                 // The surrogate is flat exactly where the unified mask M is 0 (eq. 7).
                 let r = ratio.detach();
-                let flat = adv.gt(0.0).logical_and(&r.gt(high)).logical_or(&adv.lt(0.0).logical_and(&r.lt(low)));
+                let flat = adv
+                    .gt(0.0)
+                    .logical_and(&r.gt(high))
+                    .logical_or(&adv.lt(0.0).logical_and(&r.lt(low)));
                 (terms, flat)
             }
         }
@@ -173,14 +178,17 @@ impl ResolvedLoss {
         if let (Some(logp_ref), true) = (inp.logp_ref, self.kl_coef != 0.0) {
             let kl = kl_k3(inp.logp_new, logp_ref);
             if counted > 0.0 {
-                kl_mean = f64::try_from((&kl.detach() * &mask).sum(Kind::Double)).unwrap_or(0.0) / counted;
+                kl_mean = f64::try_from((&kl.detach() * &mask).sum(Kind::Double)).unwrap_or(0.0)
+                    / counted;
             }
             terms = terms + kl * self.kl_coef;
         }
         let loss = self.agg.apply(&terms, &mask);
         let clip_fraction = if counted > 0.0 {
-            f64::try_from((clipped.to_kind(Kind::Double) * mask.to_kind(Kind::Double)).sum(Kind::Double))
-                .unwrap_or(0.0)
+            f64::try_from(
+                (clipped.to_kind(Kind::Double) * mask.to_kind(Kind::Double)).sum(Kind::Double),
+            )
+            .unwrap_or(0.0)
                 / counted
         } else {
             0.0

@@ -72,6 +72,11 @@ mod tests {
         let picks: Vec<usize> = (0..4000).map(|n| mix.pick(n)).collect();
         let first = picks.iter().filter(|&&e| e == 0).count() as f64 / 4000.0;
         assert!((first - 0.75).abs() < 0.03, "{first}");
-        assert_eq!(picks, (0..4000).map(|n| TaskMix::new(&[3.0, 1.0], 5).pick(n)).collect::<Vec<_>>());
+        assert_eq!(
+            picks,
+            (0..4000)
+                .map(|n| TaskMix::new(&[3.0, 1.0], 5).pick(n))
+                .collect::<Vec<_>>()
+        );
     }
 }

@@ -23,11 +23,24 @@ mod tests {
 
     #[test]
     fn penalty_ramps_over_the_buffer() {
-        let cfg = OverlongConfig { buffer: 4, penalty: 1.0 };
+        let cfg = OverlongConfig {
+            buffer: 4,
+            penalty: 1.0,
+        };
         assert_eq!(overlong_penalty(16, 20, &cfg), 0.0);
         assert_eq!(overlong_penalty(18, 20, &cfg), -0.5);
         assert_eq!(overlong_penalty(20, 20, &cfg), -1.0);
         assert_eq!(overlong_penalty(25, 20, &cfg), -1.0);
-        assert_eq!(overlong_penalty(20, 20, &OverlongConfig { buffer: 0, penalty: 1.0 }), 0.0);
+        assert_eq!(
+            overlong_penalty(
+                20,
+                20,
+                &OverlongConfig {
+                    buffer: 0,
+                    penalty: 1.0
+                }
+            ),
+            0.0
+        );
     }
 }

@@ -21,7 +21,11 @@ pub struct TokenBatch {
 impl TokenBatch {
     pub fn new(pairs: &[(&[i64], &[i64])], pad: i64, device: Device) -> Self {
         let b = pairs.len();
-        let l = pairs.iter().map(|(p, r)| p.len() + r.len()).max().unwrap_or(1);
+        let l = pairs
+            .iter()
+            .map(|(p, r)| p.len() + r.len())
+            .max()
+            .unwrap_or(1);
         let r_max = pairs.iter().map(|(_, r)| r.len()).max().unwrap_or(1).max(1);
         let mut ids = vec![pad; b * l];
         let mut pos = vec![0i64; b * r_max];
@@ -39,9 +43,15 @@ impl TokenBatch {
         let shape = |n: usize| [b as i64, n as i64];
         TokenBatch {
             input_ids: Tensor::from_slice(&ids).reshape(shape(l)).to_device(device),
-            predict_pos: Tensor::from_slice(&pos).reshape(shape(r_max)).to_device(device),
-            targets: Tensor::from_slice(&targets).reshape(shape(r_max)).to_device(device),
-            mask: Tensor::from_slice(&mask).reshape(shape(r_max)).to_device(device),
+            predict_pos: Tensor::from_slice(&pos)
+                .reshape(shape(r_max))
+                .to_device(device),
+            targets: Tensor::from_slice(&targets)
+                .reshape(shape(r_max))
+                .to_device(device),
+            mask: Tensor::from_slice(&mask)
+                .reshape(shape(r_max))
+                .to_device(device),
             response_lens: pairs.iter().map(|(_, r)| r.len()).collect(),
         }
     }
@@ -59,7 +69,12 @@ pub struct ResponseLogprobs {
 
 /// Log-probabilities of the response tokens at `temperature` (the rollout's), with the LM head in
 /// fp32 when `fp32_head`, else in the weights' kind (to measure what the fp32 head buys).
-pub fn response_logprobs(model: &MiniMaxForCausalLM, batch: &TokenBatch, temperature: f64, fp32_head: bool) -> ResponseLogprobs {
+pub fn response_logprobs(
+    model: &MiniMaxForCausalLM,
+    batch: &TokenBatch,
+    temperature: f64,
+    fp32_head: bool,
+) -> ResponseLogprobs {
     let (b, t) = batch.input_ids.size2().expect("[b, l]");
     let positions = Tensor::arange(t, (Kind::Int64, batch.input_ids.device()))
         .unsqueeze(0)
@@ -67,20 +82,38 @@ pub fn response_logprobs(model: &MiniMaxForCausalLM, batch: &TokenBatch, tempera
     let (hidden, aux_loss) = model.hidden_states(&batch.input_ids, &positions, None, None);
     // Only the rows that predict response tokens go through the head.
     let h = hidden.size()[2];
-    let rows = hidden.gather(1, &batch.predict_pos.unsqueeze(-1).expand([b, batch.predict_pos.size()[1], h], false), false);
+    let rows = hidden.gather(
+        1,
+        &batch
+            .predict_pos
+            .unsqueeze(-1)
+            .expand([b, batch.predict_pos.size()[1], h], false),
+        false,
+    );
     let logits = if fp32_head {
         model.lm_logits(&rows)
     } else {
-        rows.linear::<Tensor>(&model.lm_head.to_kind(rows.kind()), None).to_kind(Kind::Float)
+        rows.linear::<Tensor>(&model.lm_head.to_kind(rows.kind()), None)
+            .to_kind(Kind::Float)
     };
-    let logits = if temperature > 0.0 && temperature != 1.0 { logits / temperature } else { logits };
+    let logits = if temperature > 0.0 && temperature != 1.0 {
+        logits / temperature
+    } else {
+        logits
+    };
     let logp_all = logits.log_softmax(-1, Kind::Float);
-    let logp = logp_all.gather(-1, &batch.targets.unsqueeze(-1), false).squeeze_dim(-1);
+    let logp = logp_all
+        .gather(-1, &batch.targets.unsqueeze(-1), false)
+        .squeeze_dim(-1);
     let entropy = tch::no_grad(|| {
         let lp = logp_all.detach();
         -(lp.exp() * &lp).sum_dim_intlist(-1, false, Kind::Float)
     });
-    ResponseLogprobs { logp, entropy, aux_loss }
+    ResponseLogprobs {
+        logp,
+        entropy,
+        aux_loss,
+    }
 }
 
 /// Pearson correlation of two equally long series (NaN when either is constant or empty).
@@ -89,7 +122,10 @@ pub fn pearson(a: &[f64], b: &[f64]) -> f64 {
     if n < 2 {
         return f64::NAN;
     }
-    let (ma, mb) = (a.iter().sum::<f64>() / n as f64, b.iter().sum::<f64>() / n as f64);
+    let (ma, mb) = (
+        a.iter().sum::<f64>() / n as f64,
+        b.iter().sum::<f64>() / n as f64,
+    );
     let (mut sab, mut saa, mut sbb) = (0.0, 0.0, 0.0);
     for i in 0..n {
         let (da, db) = (a[i] - ma, b[i] - mb);
@@ -112,10 +148,22 @@ mod tests {
         let r2 = [9i64, 10, 11];
         let b = TokenBatch::new(&[(&p1, &r1), (&p2, &r2)], 0, Device::Cpu);
         assert_eq!(b.input_ids.size(), [2, 5]);
-        assert_eq!(Vec::<i64>::try_from(b.input_ids.get(1)).unwrap(), vec![1, 9, 10, 11, 0]);
-        assert_eq!(Vec::<i64>::try_from(b.predict_pos.get(0)).unwrap(), vec![2, 3, 0]);
-        assert_eq!(Vec::<i64>::try_from(b.predict_pos.get(1)).unwrap(), vec![0, 1, 2]);
-        assert_eq!(Vec::<f32>::try_from(b.mask.get(0)).unwrap(), vec![1.0, 1.0, 0.0]);
+        assert_eq!(
+            Vec::<i64>::try_from(b.input_ids.get(1)).unwrap(),
+            vec![1, 9, 10, 11, 0]
+        );
+        assert_eq!(
+            Vec::<i64>::try_from(b.predict_pos.get(0)).unwrap(),
+            vec![2, 3, 0]
+        );
+        assert_eq!(
+            Vec::<i64>::try_from(b.predict_pos.get(1)).unwrap(),
+            vec![0, 1, 2]
+        );
+        assert_eq!(
+            Vec::<f32>::try_from(b.mask.get(0)).unwrap(),
+            vec![1.0, 1.0, 0.0]
+        );
         assert!((pearson(&[1.0, 2.0, 3.0], &[2.0, 4.0, 6.5]) - 0.9986).abs() < 1e-3);
     }
 }

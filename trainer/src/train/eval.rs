@@ -17,7 +17,12 @@ pub struct EvalReport {
 impl EvalReport {
     /// The unweighted mean over environments.
     pub fn mean_reward(&self) -> f64 {
-        let scored: Vec<f64> = self.per_env.iter().filter(|e| e.2 > 0).map(|e| e.0).collect();
+        let scored: Vec<f64> = self
+            .per_env
+            .iter()
+            .filter(|e| e.2 > 0)
+            .map(|e| e.0)
+            .collect();
         scored.iter().sum::<f64>() / scored.len().max(1) as f64
     }
 
@@ -55,13 +60,17 @@ pub(super) fn evaluate(t: &mut Trainer) -> Result<EvalReport, TrainError> {
         pad_token: 0,
     };
     let chunk = tasks.len().div_ceil(2).max(1);
-    let groups = generate_and_score(&t.runtime, &t.model, &t.envs, &t.chat, &tasks, 1, chunk, &params)?;
+    let groups = generate_and_score(
+        &t.runtime, &t.model, &t.envs, &t.chat, &tasks, 1, chunk, &params,
+    )?;
     let mut sums = vec![(0.0, 0.0, 0usize); t.envs.len()];
     for sample in groups.iter().flatten() {
         if let Some(r) = sample.reward {
             let e = &mut sums[sample.env];
             e.0 += r;
-            e.1 += f64::from(u8::from(sample.verdict == Some(rlvr_envs::Verdict::Correct)));
+            e.1 += f64::from(u8::from(
+                sample.verdict == Some(rlvr_envs::Verdict::Correct),
+            ));
             e.2 += 1;
         }
     }

@@ -101,11 +101,14 @@ fn model_config(config: &TrainConfig) -> Result<MiniMaxConfig, TrainError> {
             .ok_or_else(|| TrainError::Config("model.overrides must be a table".into()))?;
         for (k, v) in overrides {
             if merged.get(k).is_none() {
-                return Err(TrainError::Config(format!("model.overrides: unknown field `{k}`")));
+                return Err(TrainError::Config(format!(
+                    "model.overrides: unknown field `{k}`"
+                )));
             }
             merged[k] = v.clone();
         }
-        cfg = serde_json::from_value(merged).map_err(|e| TrainError::Config(format!("model.overrides: {e}")))?;
+        cfg = serde_json::from_value(merged)
+            .map_err(|e| TrainError::Config(format!("model.overrides: {e}")))?;
     }
     cfg.vocab_size = cfg.vocab_size.max(256);
     Ok(cfg)
@@ -165,7 +168,12 @@ impl Trainer {
         if let Some(dir) = &latest {
             let path = checkpoint::optimizer_path(dir);
             if path.exists() {
-                optimizer.load(&path).map_err(|message| CheckpointError::Format { path: path.clone(), message })?;
+                optimizer
+                    .load(&path)
+                    .map_err(|message| CheckpointError::Format {
+                        path: path.clone(),
+                        message,
+                    })?;
             }
         }
         let metrics = MetricsWriter::open(&out_dir, state.metrics_lines)?;
@@ -203,7 +211,11 @@ impl Trainer {
 
     /// Runs the remaining steps. `stop` is checked between steps: when set, the run checkpoints and
     /// returns [`RunEnd::Interrupted`].
-    pub fn run(&mut self, stop: &AtomicBool, mut on_step: impl FnMut(&StepReport)) -> Result<RunEnd, TrainError> {
+    pub fn run(
+        &mut self,
+        stop: &AtomicBool,
+        mut on_step: impl FnMut(&StepReport),
+    ) -> Result<RunEnd, TrainError> {
         if self.state.steps_done() == 0 && self.metrics.lines() == 0 {
             self.evaluate_and_log("init")?;
         }
@@ -220,7 +232,8 @@ impl Trainer {
             if last {
                 self.evaluate_and_log("sft_done")?;
                 // RL starts from fresh optimizer moments (another objective, another learning rate).
-                self.optimizer = AdamW::new(self.vs.variables().into_iter().collect(), self.config.optim);
+                self.optimizer =
+                    AdamW::new(self.vs.variables().into_iter().collect(), self.config.optim);
                 self.checkpoint()?;
             }
         }

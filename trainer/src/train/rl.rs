@@ -59,7 +59,8 @@ pub(super) fn step(t: &mut Trainer) -> Result<Value, TrainError> {
             temperature: cfg.temperature,
             top_p: cfg.top_p,
             top_k: 0,
-            seed: task_rng("rlvr-train/sample", t.config.run.seed, step).next_u64_from(stats.rounds),
+            seed: task_rng("rlvr-train/sample", t.config.run.seed, step)
+                .next_u64_from(stats.rounds),
             max_new_tokens: cfg.max_new_tokens,
             stop_tokens: vec![t.chat.eos],
             early_truncation: Some(EarlyTruncation {
@@ -90,7 +91,10 @@ pub(super) fn step(t: &mut Trainer) -> Result<Value, TrainError> {
                 kept.push(group);
             }
         }
-        if kept.len() >= cfg.prompts_per_step || !cfg.dynamic_sampling || stats.rounds > cfg.max_refill_rounds {
+        if kept.len() >= cfg.prompts_per_step
+            || !cfg.dynamic_sampling
+            || stats.rounds > cfg.max_refill_rounds
+        {
             break;
         }
     }
@@ -113,7 +117,10 @@ pub(super) fn step(t: &mut Trainer) -> Result<Value, TrainError> {
     });
     let mut per_env = serde_json::Map::new();
     for (env, (sum, n)) in &stats.per_env {
-        per_env.insert(t.config.envs[*env].id.clone(), json!(sum / (*n).max(1) as f64));
+        per_env.insert(
+            t.config.envs[*env].id.clone(),
+            json!(sum / (*n).max(1) as f64),
+        );
     }
     record["reward_per_env"] = Value::Object(per_env);
     if samples.is_empty() {
@@ -165,7 +172,11 @@ fn advantages(groups: &[Vec<Sample>], config: &crate::config::TrainConfig) -> Ve
             .iter()
             .map(|s| {
                 s.reward.expect("scored")
-                    + overlong_penalty(s.completion.tokens.len(), config.rl.max_new_tokens, &config.rl.overlong)
+                    + overlong_penalty(
+                        s.completion.tokens.len(),
+                        config.rl.max_new_tokens,
+                        &config.rl.overlong,
+                    )
             })
             .collect();
         let adv = group_advantages(&shaped, &config.advantage);
@@ -185,7 +196,10 @@ fn advantages(groups: &[Vec<Sample>], config: &crate::config::TrainConfig) -> Ve
 }
 
 fn batch_of(t: &Trainer, samples: &[&TrainSample]) -> TokenBatch {
-    let pairs: Vec<(&[i64], &[i64])> = samples.iter().map(|s| (s.prompt.as_slice(), s.response.as_slice())).collect();
+    let pairs: Vec<(&[i64], &[i64])> = samples
+        .iter()
+        .map(|s| (s.prompt.as_slice(), s.response.as_slice()))
+        .collect();
     TokenBatch::new(&pairs, 0, t.device)
 }
 
@@ -195,10 +209,17 @@ fn padded(rows: &[&[f64]], r: i64, device: tch::Device) -> Tensor {
     for (i, row) in rows.iter().enumerate() {
         flat[i * r as usize..i * r as usize + row.len()].copy_from_slice(row);
     }
-    Tensor::from_slice(&flat).reshape([rows.len() as i64, r]).to_kind(Kind::Float).to_device(device)
+    Tensor::from_slice(&flat)
+        .reshape([rows.len() as i64, r])
+        .to_kind(Kind::Float)
+        .to_device(device)
 }
 
-fn update(t: &mut Trainer, samples: &[TrainSample], step: u64) -> Result<Vec<(&'static str, Value)>, TrainError> {
+fn update(
+    t: &mut Trainer,
+    samples: &[TrainSample],
+    step: u64,
+) -> Result<Vec<(&'static str, Value)>, TrainError> {
     let cfg = t.config.rl.clone();
     let loss_cfg = t.config.loss.resolve();
     let fp32_head = t.config.model.fp32_lm_head;
@@ -210,7 +231,8 @@ fn update(t: &mut Trainer, samples: &[TrainSample], step: u64) -> Result<Vec<(&'
         .iter()
         .enumerate()
         .map(|(i, s)| {
-            let row = Vec::<f64>::try_from(old.logp.get(i as i64).to_kind(Kind::Double)).unwrap_or_default();
+            let row = Vec::<f64>::try_from(old.logp.get(i as i64).to_kind(Kind::Double))
+                .unwrap_or_default();
             row[..s.response.len()].to_vec()
         })
         .collect();
@@ -223,10 +245,16 @@ fn update(t: &mut Trainer, samples: &[TrainSample], step: u64) -> Result<Vec<(&'
     }
     let prob_corr = pearson(&rollout_p, &train_p);
     let entropy = f64::try_from((&old.entropy * &old_batch.mask).sum(Kind::Double)).unwrap_or(0.0)
-        / f64::try_from(old_batch.mask.sum(Kind::Double)).unwrap_or(1.0).max(1.0);
+        / f64::try_from(old_batch.mask.sum(Kind::Double))
+            .unwrap_or(1.0)
+            .max(1.0);
 
     let mut order: Vec<usize> = (0..samples.len()).collect();
-    order.shuffle(&mut task_rng("rlvr-train/minibatch", t.config.run.seed, step));
+    order.shuffle(&mut task_rng(
+        "rlvr-train/minibatch",
+        t.config.run.seed,
+        step,
+    ));
     let n_updates = cfg.updates_per_batch.min(samples.len()).max(1);
     let per = samples.len().div_ceil(n_updates);
     let total_updates = cfg.steps * cfg.updates_per_batch as u64;
@@ -255,11 +283,10 @@ fn update(t: &mut Trainer, samples: &[TrainSample], step: u64) -> Result<Vec<(&'
         let total = &loss.loss + &out.aux_loss;
         t.optimizer.zero_grad();
         total.backward();
-        let lr = t
-            .config
-            .rl
-            .schedule
-            .lr_at(step * cfg.updates_per_batch as u64 + k as u64, total_updates);
+        let lr = t.config.rl.schedule.lr_at(
+            step * cfg.updates_per_batch as u64 + k as u64,
+            total_updates,
+        );
         let st = t.optimizer.step(lr);
         loss_sum += f64::try_from(&loss.loss).unwrap_or(f64::NAN);
         clip_sum += loss.clip_fraction;
@@ -274,7 +301,14 @@ fn update(t: &mut Trainer, samples: &[TrainSample], step: u64) -> Result<Vec<(&'
         ("grad_norm", json!(norm_sum / d)),
         ("lr", json!(lr_last)),
         ("entropy", json!(entropy)),
-        ("prob_corr", if prob_corr.is_finite() { json!(prob_corr) } else { Value::Null }),
+        (
+            "prob_corr",
+            if prob_corr.is_finite() {
+                json!(prob_corr)
+            } else {
+                Value::Null
+            },
+        ),
         ("updates", json!(done)),
         ("train_samples", json!(samples.len())),
     ])

@@ -18,10 +18,15 @@ pub(super) fn step(t: &mut Trainer) -> Result<Value, TrainError> {
     let mut seqs = Vec::with_capacity(tasks.len());
     for (env, task) in &tasks {
         let prompt = t.chat.encode_prompt(&task.prompt)?;
-        let response = t.chat.encode_response(&t.envs[*env].reference_response(task)?)?;
+        let response = t
+            .chat
+            .encode_response(&t.envs[*env].reference_response(task)?)?;
         seqs.push((prompt, response));
     }
-    let pairs: Vec<(&[i64], &[i64])> = seqs.iter().map(|(p, r)| (p.as_slice(), r.as_slice())).collect();
+    let pairs: Vec<(&[i64], &[i64])> = seqs
+        .iter()
+        .map(|(p, r)| (p.as_slice(), r.as_slice()))
+        .collect();
     let batch = TokenBatch::new(&pairs, 0, t.device);
     let out = response_logprobs(&t.model, &batch, 1.0, t.config.model.fp32_lm_head);
     let tokens = f64::try_from(batch.mask.sum(Kind::Double)).unwrap_or(0.0);
@@ -29,7 +34,11 @@ pub(super) fn step(t: &mut Trainer) -> Result<Value, TrainError> {
     let loss = &nll + &out.aux_loss;
     t.optimizer.zero_grad();
     loss.backward();
-    let lr = t.config.sft.schedule.lr_at(t.state.sft_steps_done, t.config.sft.steps);
+    let lr = t
+        .config
+        .sft
+        .schedule
+        .lr_at(t.state.sft_steps_done, t.config.sft.steps);
     let stats = t.optimizer.step(lr);
     let seconds = start.elapsed().as_secs_f64();
     Ok(json!({

@@ -36,7 +36,11 @@ pub const PACKAGES: &[&str] = &[
 pub const EVAL_UID: u32 = 1000;
 
 /// The Debian suites with the Python they ship.
-pub const SUITES: &[(&str, &str)] = &[("bullseye", "3.9"), ("bookworm", "3.11"), ("trixie", "3.13")];
+pub const SUITES: &[(&str, &str)] = &[
+    ("bullseye", "3.9"),
+    ("bookworm", "3.11"),
+    ("trixie", "3.13"),
+];
 
 /// The suite whose Python is `python` ("3.11"), if any.
 pub fn suite_for_python(python: &str) -> Option<&'static str> {
@@ -119,11 +123,24 @@ impl BaseImage {
         let uid = EVAL_UID.to_string();
         run_host(
             "chroot",
-            &[&root, "useradd", "--create-home", "--uid", &uid, "--shell", "/bin/bash", "nonroot"],
+            &[
+                &root,
+                "useradd",
+                "--create-home",
+                "--uid",
+                &uid,
+                "--shell",
+                "/bin/bash",
+                "nonroot",
+            ],
         )
         .await?;
         // Any user may run git in any checkout (the repository is owned by the image's builder).
-        run_host("chroot", &[&root, "git", "config", "--system", "safe.directory", "*"]).await?;
+        run_host(
+            "chroot",
+            &[&root, "git", "config", "--system", "safe.directory", "*"],
+        )
+        .await?;
         for (key, value) in [("user.name", "rlvr"), ("user.email", "rlvr@localhost")] {
             run_host("chroot", &[&root, "git", "config", "--system", key, value]).await?;
         }
@@ -170,7 +187,8 @@ async fn import_rootfs(docker: &Docker, rootfs: &Path, tag: &str) -> SweResult<(
         ],
         ..Default::default()
     };
-    let mut progress = docker.create_image(Some(options), Some(bollard::body_try_stream(body)), None);
+    let mut progress =
+        docker.create_image(Some(options), Some(bollard::body_try_stream(body)), None);
     while let Some(item) = progress.next().await {
         item.map_err(|e| SweError::ImageBuild {
             image: tag.into(),
@@ -200,7 +218,15 @@ pub(crate) async fn run_host(program: &str, args: &[&str]) -> SweResult<String> 
         .map_err(|e| SweError::command(program, format!("cannot start: {e}")))?;
     if !output.status.success() {
         let stderr = String::from_utf8_lossy(&output.stderr);
-        let tail: String = stderr.lines().rev().take(12).collect::<Vec<_>>().into_iter().rev().collect::<Vec<_>>().join("\n");
+        let tail: String = stderr
+            .lines()
+            .rev()
+            .take(12)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect::<Vec<_>>()
+            .join("\n");
         return Err(SweError::command(
             format!("{program} {}", args.join(" ")),
             format!("{}: {tail}", output.status),

@@ -43,13 +43,27 @@ pub fn git_dir(repos: &Path, spec: &EnvironmentSpec) -> SweResult<PathBuf> {
 
 /// `rlvr-swe-env.<owner__name>:<version>-<hash>`: the hash covers the base tag, the spec, the
 /// wheels and every ref of the clone.
-pub async fn tag(base_tag: &str, spec: &EnvironmentSpec, git: &Path, wheels: &[(String, String)]) -> SweResult<String> {
+pub async fn tag(
+    base_tag: &str,
+    spec: &EnvironmentSpec,
+    git: &Path,
+    wheels: &[(String, String)],
+) -> SweResult<String> {
     let refs = run_host(
         "git",
-        &["--git-dir", &git.to_string_lossy(), "for-each-ref", "--format=%(objectname) %(refname)"],
+        &[
+            "--git-dir",
+            &git.to_string_lossy(),
+            "for-each-ref",
+            "--format=%(objectname) %(refname)",
+        ],
     )
     .await?;
-    let head = run_host("git", &["--git-dir", &git.to_string_lossy(), "rev-parse", "HEAD"]).await?;
+    let head = run_host(
+        "git",
+        &["--git-dir", &git.to_string_lossy(), "rev-parse", "HEAD"],
+    )
+    .await?;
     let mut h = Sha256::new();
     h.update(RECIPE_VERSION);
     h.update(base_tag);
@@ -63,7 +77,13 @@ pub async fn tag(base_tag: &str, spec: &EnvironmentSpec, git: &Path, wheels: &[(
     let version: String = spec
         .version
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '.' || c == '-' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     Ok(format!(
         "{IMAGE_PREFIX}env.{}:{version}-{}",
@@ -76,7 +96,13 @@ fn dockerfile(base_tag: &str, spec: &EnvironmentSpec) -> String {
     let pythonpath: Vec<String> = spec
         .pythonpath
         .iter()
-        .map(|p| if p == "." { "/testbed".to_owned() } else { format!("/testbed/{p}") })
+        .map(|p| {
+            if p == "." {
+                "/testbed".to_owned()
+            } else {
+                format!("/testbed/{p}")
+            }
+        })
         .collect();
     let mut lines = vec![
         format!("FROM {base_tag}"),
@@ -90,7 +116,9 @@ fn dockerfile(base_tag: &str, spec: &EnvironmentSpec) -> String {
             quoted.join(" ")
         ));
     }
-    lines.push(format!("COPY --chown={EVAL_UID}:{EVAL_UID} repo.git /testbed/.git"));
+    lines.push(format!(
+        "COPY --chown={EVAL_UID}:{EVAL_UID} repo.git /testbed/.git"
+    ));
     lines.push(format!(
         "RUN chown {EVAL_UID}:{EVAL_UID} /testbed && git -C /testbed config core.bare false"
     ));
@@ -109,7 +137,12 @@ pub fn shell_quote(word: &str) -> String {
 }
 
 /// Builds the environment image of `spec` unless present; returns its tag.
-pub async fn ensure(docker: &Docker, base_tag: &str, spec: &EnvironmentSpec, repos: &Path) -> SweResult<String> {
+pub async fn ensure(
+    docker: &Docker,
+    base_tag: &str,
+    spec: &EnvironmentSpec,
+    repos: &Path,
+) -> SweResult<String> {
     let git = git_dir(repos, spec)?;
     let wheel_dir = wheelhouse::ensure(&spec.pip_packages, &spec.python).await?;
     let wheels = wheelhouse::wheels(&wheel_dir)?;
@@ -118,12 +151,18 @@ pub async fn ensure(docker: &Docker, base_tag: &str, spec: &EnvironmentSpec, rep
         return Ok(tag);
     }
     if !image_exists(docker, base_tag).await? {
-        return Err(SweError::MissingImage { image: base_tag.into() });
+        return Err(SweError::MissingImage {
+            image: base_tag.into(),
+        });
     }
     let context = build_context(&dockerfile(base_tag, spec), &wheel_dir, &wheels, &git)?;
-    let labels: HashMap<&str, &str> = [(LABEL_OWNER, "1"), (LABEL_KIND, "env"), ("rlvr.swe.repo", spec.repo.as_str())]
-        .into_iter()
-        .collect();
+    let labels: HashMap<&str, &str> = [
+        (LABEL_OWNER, "1"),
+        (LABEL_KIND, "env"),
+        ("rlvr.swe.repo", spec.repo.as_str()),
+    ]
+    .into_iter()
+    .collect();
     let options = BuildImageOptionsBuilder::new()
         .t(&tag)
         .rm(true)
@@ -163,7 +202,12 @@ pub async fn ensure(docker: &Docker, base_tag: &str, spec: &EnvironmentSpec, rep
     Ok(tag)
 }
 
-fn build_context(dockerfile: &str, wheel_dir: &Path, wheels: &[(String, String)], git: &Path) -> SweResult<Vec<u8>> {
+fn build_context(
+    dockerfile: &str,
+    wheel_dir: &Path,
+    wheels: &[(String, String)],
+    git: &Path,
+) -> SweResult<Vec<u8>> {
     let io = |e: std::io::Error| SweError::io(git, e);
     let mut builder = tar::Builder::new(Vec::new());
     builder.follow_symlinks(false);
@@ -171,13 +215,17 @@ fn build_context(dockerfile: &str, wheel_dir: &Path, wheels: &[(String, String)]
     header.set_size(dockerfile.len() as u64);
     header.set_mode(0o644);
     header.set_cksum();
-    builder.append_data(&mut header, "Dockerfile", dockerfile.as_bytes()).map_err(io)?;
+    builder
+        .append_data(&mut header, "Dockerfile", dockerfile.as_bytes())
+        .map_err(io)?;
     let mut dir_header = tar::Header::new_gnu();
     dir_header.set_entry_type(tar::EntryType::Directory);
     dir_header.set_mode(0o755);
     dir_header.set_size(0);
     dir_header.set_cksum();
-    builder.append_data(&mut dir_header, "wheels/", std::io::empty()).map_err(io)?;
+    builder
+        .append_data(&mut dir_header, "wheels/", std::io::empty())
+        .map_err(io)?;
     for (name, _) in wheels {
         builder
             .append_path_with_name(wheel_dir.join(name), format!("wheels/{name}"))

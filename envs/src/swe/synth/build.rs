@@ -92,7 +92,11 @@ pub async fn synthesize(
             )));
         }
         let mut pool = mutation_pool(project, &clone)?;
-        pool.shuffle(&mut task_rng(&format!("swe/synth/{}", project.repo), config.seed, 0));
+        pool.shuffle(&mut task_rng(
+            &format!("swe/synth/{}", project.repo),
+            config.seed,
+            0,
+        ));
         let mut kept = 0;
         for mutation in pool.iter().take(config.max_attempts) {
             if kept == config.per_project {
@@ -100,15 +104,29 @@ pub async fn synthesize(
             }
             tried += 1;
             let bug = bug_diff(&clone, mutation).await?;
-            let after = run_suite(docker, &suite_spec, &image, &root_commit, Some(&bug), config).await?;
+            let after = run_suite(
+                docker,
+                &suite_spec,
+                &image,
+                &root_commit,
+                Some(&bug),
+                config,
+            )
+            .await?;
             let still: BTreeSet<String> = passed(&after);
-            let broken: Vec<String> = passing.iter().filter(|t| !still.contains(*t)).cloned().collect();
+            let broken: Vec<String> = passing
+                .iter()
+                .filter(|t| !still.contains(*t))
+                .cloned()
+                .collect();
             // Keep bugs that some tests catch, without breaking the import of the whole package.
             if broken.is_empty() || still.is_empty() {
                 continue;
             }
-            let test_files: BTreeSet<String> =
-                broken.iter().map(|t| t.split("::").next().unwrap_or(t).to_owned()).collect();
+            let test_files: BTreeSet<String> = broken
+                .iter()
+                .map(|t| t.split("::").next().unwrap_or(t).to_owned())
+                .collect();
             let p2p: Vec<String> = still
                 .iter()
                 .filter(|t| test_files.contains(t.split("::").next().unwrap_or(t)))
@@ -252,25 +270,55 @@ async fn import_sdist(project: &SynthProject, clone: &Path) -> SweResult<String>
         run_host(
             "python3",
             &[
-                "-m", "pip", "download", "--disable-pip-version-check", "--no-deps", "--no-binary", ":all:",
-                "--no-build-isolation", "--dest", &cache.to_string_lossy(), &pin,
+                "-m",
+                "pip",
+                "download",
+                "--disable-pip-version-check",
+                "--no-deps",
+                "--no-binary",
+                ":all:",
+                "--no-build-isolation",
+                "--dest",
+                &cache.to_string_lossy(),
+                &pin,
             ],
         )
         .await?;
     }
-    let sdist = find().ok_or_else(|| SweError::command("pip download", format!("no {stem}.tar.gz in {}", cache.display())))?;
+    let sdist = find().ok_or_else(|| {
+        SweError::command(
+            "pip download",
+            format!("no {stem}.tar.gz in {}", cache.display()),
+        )
+    })?;
     if clone.exists() {
         std::fs::remove_dir_all(clone).map_err(|e| SweError::io(clone, e))?;
     }
     std::fs::create_dir_all(clone).map_err(|e| SweError::io(clone, e))?;
     run_host(
         "tar",
-        &["-xzf", &sdist.to_string_lossy(), "-C", &clone.to_string_lossy(), "--strip-components=1", "--no-same-owner"],
+        &[
+            "-xzf",
+            &sdist.to_string_lossy(),
+            "-C",
+            &clone.to_string_lossy(),
+            "--strip-components=1",
+            "--no-same-owner",
+        ],
     )
     .await?;
     git(clone, &["init", "-q", "-b", "main"]).await?;
     git(clone, &["add", "-A", "-f", "."]).await?;
-    git(clone, &["commit", "-q", "-m", &format!("{} {} (sdist)", project.package, project.version)]).await?;
+    git(
+        clone,
+        &[
+            "commit",
+            "-q",
+            "-m",
+            &format!("{} {} (sdist)", project.package, project.version),
+        ],
+    )
+    .await?;
     Ok(git(clone, &["rev-parse", "HEAD"]).await?.trim().to_owned())
 }
 
@@ -300,7 +348,11 @@ fn collect_py(dir: &Path, root: &Path, out: &mut Vec<String>) -> SweResult<()> {
         if path.is_dir() {
             collect_py(&path, root, out)?;
         } else if path.extension().is_some_and(|e| e == "py") {
-            let rel = path.strip_prefix(root).expect("under root").to_string_lossy().into_owned();
+            let rel = path
+                .strip_prefix(root)
+                .expect("under root")
+                .to_string_lossy()
+                .into_owned();
             out.push(rel);
         }
     }
@@ -335,7 +387,11 @@ async fn commit_task(
     for file in test_files {
         git(clone, &["rm", "-q", "--", file]).await?;
     }
-    git(clone, &["commit", "-q", "-m", &format!("synth: {instance_id}")]).await?;
+    git(
+        clone,
+        &["commit", "-q", "-m", &format!("synth: {instance_id}")],
+    )
+    .await?;
     let base = git(clone, &["rev-parse", "HEAD"]).await?.trim().to_owned();
     let gold = git(clone, &["diff", &base, root, "--", &mutation.file]).await?;
     let mut args = vec!["diff", base.as_str(), root, "--"];

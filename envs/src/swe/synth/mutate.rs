@@ -88,7 +88,10 @@ pub fn candidates(file: &str, text: &str) -> Vec<Mutation> {
             push(line.replacen(from, to, 1), MutationKind::OperatorSwap);
         }
         for (keyword, cond_start) in [("if ", 3), ("elif ", 5), ("while ", 6)] {
-            if trimmed.starts_with(keyword) && trimmed.ends_with(':') && !trimmed.contains(" lambda") {
+            if trimmed.starts_with(keyword)
+                && trimmed.ends_with(':')
+                && !trimmed.contains(" lambda")
+            {
                 let cond = &trimmed[cond_start..trimmed.len() - 1];
                 push(
                     format!("{indent}{}not ({cond}):", &trimmed[..cond_start]),
@@ -96,7 +99,12 @@ pub fn candidates(file: &str, text: &str) -> Vec<Mutation> {
                 );
             }
         }
-        for (from, to) in [(" + 1", " + 2"), (" - 1", " - 2"), ("[1:]", "[2:]"), ("[:-1]", "[:-2]")] {
+        for (from, to) in [
+            (" + 1", " + 2"),
+            (" - 1", " - 2"),
+            ("[1:]", "[2:]"),
+            ("[:-1]", "[:-2]"),
+        ] {
             if line.contains(from) {
                 push(line.replacen(from, to, 1), MutationKind::OffByOne);
                 break;
@@ -113,7 +121,9 @@ pub fn candidates(file: &str, text: &str) -> Vec<Mutation> {
             && !trimmed.starts_with(']')
             && !trimmed.starts_with('}')
             && balanced(trimmed);
-        if is_simple_statement && (trimmed.contains(" = ") || trimmed.contains(" += ") || trimmed.contains(".append(")) {
+        if is_simple_statement
+            && (trimmed.contains(" = ") || trimmed.contains(" += ") || trimmed.contains(".append("))
+        {
             push(format!("{indent}pass"), MutationKind::RemovedStatement);
         }
     }
