@@ -119,7 +119,7 @@ fn dr_grpo_aggregation_matches_hand_computation() {
 // its gradient -w A / 5; loss -sum(w A logp_new) / 5; clipped weights: r = 1.5 and r = 2.
 #[test]
 fn cispo_matches_hand_computation() {
-    let objective = 1.0 * (-1.0)
+    let objective = -1.0
         + 1.28 * (-1.0 + 1.5f64.ln())
         + 0.5 * (-1.0 + 0.5f64.ln())
         + 1.28 * -2.0 * (-1.0 + 2.0f64.ln())

@@ -256,7 +256,7 @@ fn verify_file(puzzle: &dyn Puzzle, input: &Path, out: &Path) -> anyhow::Result<
         }
         let judgement = puzzle
             .verify(Gold::from_record(&record), &response)
-            .with_context(|| at())?;
+            .with_context(at)?;
         summary.records += 1;
         summary.correct += u64::from(judgement.is_correct());
         record.insert("correct".into(), Value::Bool(judgement.is_correct()));

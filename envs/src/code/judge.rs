@@ -269,7 +269,7 @@ fn check_call(output: &str, expected: &str, unwrap_singleton: bool) -> (bool, Op
     };
     let Ok(want) = serde_json::from_str::<Value>(expected.trim()) else {
         // Not JSON (a bare Python literal, say): fall back to comparing the text.
-        return (got.to_string() == expected.trim(), None);
+        return (got == expected.trim(), None);
     };
     let ok = checker::same_value(&got, &want)
         || (unwrap_singleton

@@ -123,9 +123,9 @@ pub async fn run_evaluation(
         let instance = by_id[p.instance_id.as_str()];
         let spec = spec_of(table, instance)?;
         let key = (spec.repo.clone(), spec.version.clone());
-        if !images.contains_key(&key) {
+        if let std::collections::btree_map::Entry::Vacant(e) = images.entry(key) {
             let tag = env_image::ensure(docker, &config.base_tag, spec, &config.repos).await?;
-            images.insert(key, tag);
+            e.insert(tag);
         }
     }
     let jobs = to_run.iter().map(|p| {

@@ -22,7 +22,11 @@ pub fn sample(logits: &Tensor, params: &SamplingParams, uniforms: &[f64]) -> (Te
     let mut kept = sorted.shallow_clone();
     if params.top_k > 0 && params.top_k < vocab {
         let rank = Tensor::arange(vocab, (Kind::Int64, sorted.device()));
-        kept = kept * rank.lt(params.top_k).to_kind(Kind::Float);
+        // Not `*=`: `kept` shares storage with `sorted`, which must stay unchanged.
+        #[allow(clippy::assign_op_pattern)]
+        {
+            kept = kept * rank.lt(params.top_k).to_kind(Kind::Float);
+        }
     }
     if params.top_p < 1.0 {
         // Keep the smallest prefix whose mass reaches top_p (the first token always stays).

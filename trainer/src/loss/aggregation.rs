@@ -1,7 +1,7 @@
 //! How per-token loss terms become one scalar: the normalizations the algorithms differ by.
 
 use serde::{Deserialize, Serialize};
-use tch::{Kind, Tensor};
+use tch::Tensor;
 
 /// The normalization of the summed token terms.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -181,7 +181,11 @@ impl ResolvedLoss {
                 kl_mean = f64::try_from((&kl.detach() * &mask).sum(Kind::Double)).unwrap_or(0.0)
                     / counted;
             }
-            terms = terms + kl * self.kl_coef;
+            // Out of place: `terms` is part of the autograd graph.
+            #[allow(clippy::assign_op_pattern)]
+            {
+                terms = terms + kl * self.kl_coef;
+            }
         }
         let loss = self.agg.apply(&terms, &mask);
         let clip_fraction = if counted > 0.0 {

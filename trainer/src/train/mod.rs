@@ -246,7 +246,7 @@ impl Trainer {
             self.state.rl_steps_done += 1;
             let every = self.config.eval.every;
             let last = self.state.rl_steps_done == self.config.rl.steps;
-            let eval_now = last || (every > 0 && self.state.rl_steps_done % every == 0);
+            let eval_now = last || (every > 0 && self.state.rl_steps_done.is_multiple_of(every));
             self.after_step(record, !eval_now, &mut on_step)?;
             if eval_now {
                 self.evaluate_and_log(if last { "rl_done" } else { "rl" })?;
@@ -265,7 +265,7 @@ impl Trainer {
         record["step"] = json!(self.state.steps_done());
         self.metrics.write(&record)?;
         let every = self.config.checkpoint.every;
-        if may_checkpoint && every > 0 && self.state.steps_done() % every == 0 {
+        if may_checkpoint && every > 0 && self.state.steps_done().is_multiple_of(every) {
             self.checkpoint()?;
         }
         on_step(&StepReport {
