@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
 # The README's first command: set everything up on a fresh machine, then run the main job on its
-# embedded default. Extra arguments go to `rlvr demo`.
+# embedded default: the environment demo (references vs corrupted answers), then the CPU training run
+# of configs/main.toml (SFT warm-up, then CISPO), written to runs/main.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
 export OMP_NUM_THREADS=${OMP_NUM_THREADS:-1}
 cargo build --release
-./target/release/rlvr demo "$@"
+./target/release/rlvr demo
+rm -rf runs/main
+./target/release/rlvr train
+./target/release/rlvr plot runs/main
