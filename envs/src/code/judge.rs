@@ -227,8 +227,14 @@ fn limit_or_crash(run: &RunResult, limits: &Limits) -> Option<TestVerdict> {
     if run.output_exceeded || run.exit == Exit::Signal(libc::SIGXFSZ) {
         return Some(TestVerdict::OLE);
     }
+    // RLIMIT_CPU's hard limit ends a spinning program with SIGKILL at (about) the limit itself, so a
+    // SIGKILL with the CPU budget spent is a time limit, not a crash.
+    let cpu = run.cpu.as_secs_f64();
+    let killed_at_cpu_limit =
+        run.exit == Exit::Signal(libc::SIGKILL) && cpu >= 0.95 * limits.time_limit_s;
     if run.wall_exceeded
-        || run.cpu.as_secs_f64() > limits.time_limit_s
+        || cpu > limits.time_limit_s
+        || killed_at_cpu_limit
         || run.exit == Exit::Signal(libc::SIGXCPU)
     {
         return Some(TestVerdict::TLE);
