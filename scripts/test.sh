@@ -6,4 +6,5 @@ cd "$(dirname "$0")/.."
 ./scripts/setup.sh
 # libtorch's default OpenMP threads make tiny tensor tests 10-100x slower on small machines.
 export OMP_NUM_THREADS=1
-cargo test --workspace "$@"
+# --no-fail-fast: one failing test binary must not hide the results of the others.
+cargo test --workspace --no-fail-fast "$@"
