@@ -12,7 +12,8 @@ use rlvr_trainer::model::{MiniMaxConfig, MiniMaxForCausalLM};
 use rlvr_trainer::rollout::{generate_and_score, ChatFormat};
 use serde_json::Value;
 
-/// Rewards even-length responses with 1, fails (as infrastructure) on odd lengths, after a delay.
+/// Rewards responses whose byte sum is even with 1 and fails (as infrastructure) on the others, after
+/// a delay. (Not the length: a random tiny model rarely stops early, so lengths barely vary.)
 struct FlakyEnv {
     id: EnvId,
     delay: Duration,
@@ -37,7 +38,7 @@ impl Environment for FlakyEnv {
 
     async fn score(&self, _task: &Task, response: &str) -> rlvr_envs::Result<Outcome> {
         tokio::time::sleep(self.delay).await;
-        if response.len() % 2 == 1 {
+        if fails(response) {
             return Err(EnvError::Infrastructure {
                 env: self.id.clone(),
                 message: "sandbox down".into(),
@@ -51,6 +52,10 @@ impl Environment for FlakyEnv {
     }
 }
 
+fn fails(response: &str) -> bool {
+    response.bytes().map(u32::from).sum::<u32>() % 2 == 1
+}
+
 fn setup(
     delay: Duration,
 ) -> (
@@ -59,12 +64,17 @@ fn setup(
     Vec<Arc<dyn Environment>>,
     ChatFormat,
 ) {
+    // libtorch's generator is global and the tests run on parallel threads: seeding and
+    // initialising under one lock keeps each test's weights the same from run to run.
+    static INIT: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let guard = INIT.lock().unwrap_or_else(|e| e.into_inner());
     tch::set_num_threads(1);
     tch::manual_seed(0);
     let mut cfg = MiniMaxConfig::preset("tiny").unwrap();
     cfg.vocab_size = 256;
     let vs = tch::nn::VarStore::new(tch::Device::Cpu);
     let model = MiniMaxForCausalLM::new(&vs.root(), &cfg).unwrap();
+    drop(guard);
     let env: Arc<dyn Environment> = Arc::new(FlakyEnv {
         id: EnvId::new("test", "flaky", 1).unwrap(),
         delay,
@@ -106,7 +116,7 @@ fn infrastructure_failures_are_masked_not_rewarded() {
     let (mut masked, mut scored) = (0, 0);
     for s in groups.iter().flatten() {
         let text = chat.decode_response(&s.completion.tokens).unwrap();
-        if text.len() % 2 == 1 {
+        if fails(&text) {
             assert_eq!(s.reward, None, "{text:?} failed to score but got a reward");
             masked += 1;
         } else {
