@@ -1,0 +1,67 @@
+//! Helpers shared by the hostile-program test binaries.
+#![allow(dead_code)]
+
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use rlvr_envs::code::judge::run_limits;
+use rlvr_envs::code::sandbox::slots::is_sandbox_uid;
+use rlvr_envs::code::suite::{Checker, Limits, Mode, TestCase, TestSuite};
+use rlvr_envs::code::{judge, JudgeOptions, Language, Report, TestVerdict};
+
+/// The tests share the machine's process table; one at a time keeps the leak check exact.
+pub static SERIAL: Mutex<()> = Mutex::new(());
+
+pub fn suite(input: &str, output: &str) -> TestSuite {
+    TestSuite {
+        mode: Mode::Stdio,
+        tests: vec![TestCase {
+            input: input.into(),
+            output: output.into(),
+        }],
+        checker: Checker::Tokens,
+        // 2 s, not 1: on a 2-core machine a sandbox start was seen to stall for about 1.5 s right
+        // after a fork bomb, which turned a 1 s limit into a TLE for programs that never ran.
+        limits: Limits {
+            time_limit_s: 2.0,
+            memory_limit_mb: 256,
+            output_limit_bytes: 16 << 20,
+        },
+    }
+}
+
+/// Processes running as a sandbox uid.
+pub fn sandbox_processes() -> Vec<String> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(status) = std::fs::read_to_string(entry.path().join("status")) else {
+            continue;
+        };
+        let uid = status
+            .lines()
+            .find(|l| l.starts_with("Uid:"))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|u| u.parse::<u32>().ok());
+        if uid.is_some_and(is_sandbox_uid) {
+            found.push(status.lines().next().unwrap_or("").to_owned());
+        }
+    }
+    found
+}
+
+/// Judges a program, checks the verdict, the time it took and that nothing is left running.
+pub fn run(language: Language, source: &str, expected: TestVerdict, output: &str) -> Report {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let s = suite("", output);
+    // Build first so the timing below is the run's alone.
+    rlvr_envs::code::build::build(language, source).unwrap();
+    let start = Instant::now();
+    let report = judge(&s, language, source, &JudgeOptions::default()).unwrap();
+    let took = start.elapsed();
+    let budget = run_limits(&s.limits).wall + Duration::from_secs(1);
+    assert_eq!(report.verdict, expected, "{report:#?}");
+    assert!(took <= budget, "took {took:?}, budget {budget:?}");
+    let left = sandbox_processes();
+    assert!(left.is_empty(), "processes left behind: {left:?}");
+    report
+}
