@@ -117,10 +117,7 @@ impl Rational {
     pub fn rem(self, o: Self) -> Result<Self, ArithError> {
         let q = self.div(o)?;
         let floor = q.num.div_euclid(q.den);
-        self.sub(o.mul(Rational {
-            num: floor,
-            den: 1,
-        })?)
+        self.sub(o.mul(Rational { num: floor, den: 1 })?)
     }
 }
 
@@ -347,22 +344,13 @@ mod tests {
         assert_eq!(evaluate("(1 + 2"), Err(ArithError::Syntax));
         assert_eq!(evaluate("1 +"), Err(ArithError::Syntax));
         assert_eq!(evaluate(""), Err(ArithError::Syntax));
-        assert_eq!(
-            evaluate(&"(".repeat(100_000)),
-            Err(ArithError::TooDeep)
-        );
-        assert_eq!(
-            evaluate(&"9".repeat(60)),
-            Err(ArithError::Overflow)
-        );
+        assert_eq!(evaluate(&"(".repeat(100_000)), Err(ArithError::TooDeep));
+        assert_eq!(evaluate(&"9".repeat(60)), Err(ArithError::Overflow));
     }
 
     #[test]
     fn integer_mode_demands_exact_quotients() {
         assert_eq!(evaluate_with("7 / 2 * 2", true), Err(ArithError::Inexact));
-        assert_eq!(
-            evaluate_with("8 / 2 * 2", true).unwrap().as_int(),
-            Some(8)
-        );
+        assert_eq!(evaluate_with("8 / 2 * 2", true).unwrap().as_int(), Some(8));
     }
 }

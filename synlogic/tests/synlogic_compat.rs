@@ -318,7 +318,9 @@ fn math_path_rejects_moved_parentheses() {
             moved.insert(open.saturating_sub(1).min(moved.len()), '(');
             if moved != answer {
                 let response = format!("[[{moved}]]");
-                let judged = puzzle.verify(Gold::from_record(&record), &response).unwrap();
+                let judged = puzzle
+                    .verify(Gold::from_record(&record), &response)
+                    .unwrap();
                 assert!(!judged.is_correct(), "{moved}: {judged:?}");
             }
         }
@@ -346,7 +348,9 @@ fn arrow_maze_answer_field_is_accepted() {
     let puzzle = tasks::find("arrow_maze").unwrap();
     for record in records("arrow_maze") {
         let response = format!("```python\n{}\n```", record["answer"].as_str().unwrap());
-        let judged = puzzle.verify(Gold::from_record(&record), &response).unwrap();
+        let judged = puzzle
+            .verify(Gold::from_record(&record), &response)
+            .unwrap();
         assert!(judged.is_correct(), "{judged:?}");
     }
 }

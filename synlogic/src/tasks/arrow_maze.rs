@@ -386,7 +386,9 @@ fn response_grid(response: &str) -> Result<Grid, Judgement> {
     let text = strip_think(response);
     let candidate = extract::last_python_or_any_block(text)
         .or_else(|| extract::last_balanced(text, '[', ']', 3))
-        .ok_or_else(|| Judgement::unparseable("no ```python block or [[...]] grid in the answer"))?;
+        .ok_or_else(|| {
+            Judgement::unparseable("no ```python block or [[...]] grid in the answer")
+        })?;
     let candidate = extract::within_limit(candidate)?;
     let value = pyliteral::parse(candidate)
         .map_err(|e| Judgement::unparseable(format!("the answer is not a list literal: {e}")))?;
@@ -512,7 +514,9 @@ impl RaySearch {
                     found = true;
                     break;
                 }
-                let fence = next.filter(|&k| next_cell == Some(Cell::Blank) && self.forbidden[k] & (1 << d) == 0);
+                let fence = next.filter(|&k| {
+                    next_cell == Some(Cell::Blank) && self.forbidden[k] & (1 << d) == 0
+                });
                 if let Some(k) = fence {
                     self.forbidden[k] |= 1 << d;
                 }
@@ -697,14 +701,19 @@ impl Puzzle for ArrowMaze {
         let grid = read_grid(solution, "metadata.solution")?;
         Ok(format!(
             "The completed maze:\n```python\n{}\n```",
-            serde_json::to_string(&grid.rows_json())
-                .map_err(|e| SynlogicError::bad_record(ID, "metadata.solution", e.to_string()))?
+            serde_json::to_string(&grid.rows_json()).map_err(|e| SynlogicError::bad_record(
+                ID,
+                "metadata.solution",
+                e.to_string()
+            ))?
         ))
     }
 
     fn solver_effort(&self, instance: &Instance) -> Option<u64> {
         let maze = instance.metadata.get("maze")?;
-        read_grid(maze, "metadata.maze").ok().map(|g| solve_nodes(&g))
+        read_grid(maze, "metadata.maze")
+            .ok()
+            .map(|g| solve_nodes(&g))
     }
 }
 
@@ -736,7 +745,10 @@ mod tests {
     fn rays_must_sum_and_cover() {
         let puzzle = grid(&[&["2", "X", "X"], &["X", "X", "X"]]);
         let good = grid(&[&["2", "→", "→"], &["↙", "↓", "↘"]]);
-        assert!(check(&puzzle, &good).is_err(), "the bottom row lies on no ray");
+        assert!(
+            check(&puzzle, &good).is_err(),
+            "the bottom row lies on no ray"
+        );
         let puzzle = grid(&[&["3", "X", "X"], &["X", "X", "1"]]);
         assert!(check(&puzzle, &grid(&[&["3", "→", "→"], &["↓", "↘", "1"]])).is_err());
         assert!(check(&puzzle, &grid(&[&["3", "→", "→"], &["↓", "←", "1"]])).is_ok());

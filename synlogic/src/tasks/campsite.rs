@@ -135,7 +135,12 @@ fn plant_trees(rng: &mut impl Rng, n: usize, m: usize, count: usize) -> Vec<Vec<
 
 /// Gives each tree (in order) a tent on a random free orthogonal neighbour that touches no other tent,
 /// backtracking; false when none exists within `budget` placements.
-fn pitch_tents(rng: &mut impl Rng, grid: &mut [Vec<Cell>], trees: &[Pos], budget: &mut u64) -> bool {
+fn pitch_tents(
+    rng: &mut impl Rng,
+    grid: &mut [Vec<Cell>],
+    trees: &[Pos],
+    budget: &mut u64,
+) -> bool {
     let Some((&tree, rest)) = trees.split_first() else {
         return true;
     };
@@ -321,14 +326,14 @@ fn check(board: &Board, answer: &[Vec<Cell>]) -> Result<(), String> {
         ));
     }
     if let Some(&(i, j)) = tents.iter().find(|&&t| touches_tent(answer, t)) {
-        return Err(format!("the tent at ({}, {}) touches another", i + 1, j + 1));
+        return Err(format!(
+            "the tent at ({}, {}) touches another",
+            i + 1,
+            j + 1
+        ));
     }
     if tents.len() != trees.len() {
-        return Err(format!(
-            "{} tents for {} trees",
-            tents.len(),
-            trees.len()
-        ));
+        return Err(format!("{} tents for {} trees", tents.len(), trees.len()));
     }
     if !perfect_matching(answer, &tents, &trees) {
         return Err("tents and trees cannot be paired, each tent next to its own tree".into());
