@@ -84,29 +84,29 @@ impl Rational {
         a.checked_mul(b).ok_or(ArithError::Overflow)
     }
 
-    pub fn add(self, o: Self) -> Result<Self, ArithError> {
+    pub fn checked_add(self, o: Self) -> Result<Self, ArithError> {
         let num = Self::mul_i(self.num, o.den)?
             .checked_add(Self::mul_i(o.num, self.den)?)
             .ok_or(ArithError::Overflow)?;
         Rational::new(num, Self::mul_i(self.den, o.den)?)
     }
 
-    pub fn neg(self) -> Result<Self, ArithError> {
+    pub fn checked_neg(self) -> Result<Self, ArithError> {
         Ok(Rational {
             num: self.num.checked_neg().ok_or(ArithError::Overflow)?,
             den: self.den,
         })
     }
 
-    pub fn sub(self, o: Self) -> Result<Self, ArithError> {
-        self.add(o.neg()?)
+    pub fn checked_sub(self, o: Self) -> Result<Self, ArithError> {
+        self.checked_add(o.checked_neg()?)
     }
 
-    pub fn mul(self, o: Self) -> Result<Self, ArithError> {
+    pub fn checked_mul(self, o: Self) -> Result<Self, ArithError> {
         Rational::new(Self::mul_i(self.num, o.num)?, Self::mul_i(self.den, o.den)?)
     }
 
-    pub fn div(self, o: Self) -> Result<Self, ArithError> {
+    pub fn checked_div(self, o: Self) -> Result<Self, ArithError> {
         if o.num == 0 {
             return Err(ArithError::DivisionByZero);
         }
@@ -114,10 +114,10 @@ impl Rational {
     }
 
     /// Python's `a % b = a - b * floor(a / b)`: the result has the divisor's sign.
-    pub fn rem(self, o: Self) -> Result<Self, ArithError> {
-        let q = self.div(o)?;
+    pub fn checked_rem(self, o: Self) -> Result<Self, ArithError> {
+        let q = self.checked_div(o)?;
         let floor = q.num.div_euclid(q.den);
-        self.sub(o.mul(Rational { num: floor, den: 1 })?)
+        self.checked_sub(o.checked_mul(Rational { num: floor, den: 1 })?)
     }
 }
 
@@ -178,18 +178,18 @@ impl Op {
     /// Applies the operator; `integer` demands an exact quotient from `/` (SynLogic's generator rule).
     pub fn apply(self, a: Rational, b: Rational, integer: bool) -> Result<Rational, ArithError> {
         match self {
-            Op::Add => a.add(b),
-            Op::Sub => a.sub(b),
-            Op::Mul => a.mul(b),
+            Op::Add => a.checked_add(b),
+            Op::Sub => a.checked_sub(b),
+            Op::Mul => a.checked_mul(b),
             Op::Div => {
-                let q = a.div(b)?;
+                let q = a.checked_div(b)?;
                 if integer && q.as_int().is_none() {
                     Err(ArithError::Inexact)
                 } else {
                     Ok(q)
                 }
             }
-            Op::Rem => a.rem(b),
+            Op::Rem => a.checked_rem(b),
         }
     }
 }
@@ -276,7 +276,7 @@ impl Parser<'_> {
             }
             Some(b'-') => {
                 self.pos += 1;
-                self.factor(depth + 1)?.neg()
+                self.factor(depth + 1)?.checked_neg()
             }
             Some(b'(') => {
                 self.pos += 1;

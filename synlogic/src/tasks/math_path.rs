@@ -246,7 +246,7 @@ fn value_set(node: &Node, nodes: &mut u64) -> Option<HashSet<Rational>> {
         Node::Leaf(None) => (0..=9).map(Rational::int).collect(),
         Node::Neg(inner) => value_set(inner, nodes)?
             .into_iter()
-            .filter_map(|v| v.neg().ok())
+            .filter_map(|v| v.checked_neg().ok())
             .collect(),
         Node::Bin(op, left, right) => {
             let (left, right) = (value_set(left, nodes)?, value_set(right, nodes)?);
