@@ -8,6 +8,7 @@
 // Grid code indexes cells by (row, column); index loops read better there than iterator chains.
 #![allow(clippy::needless_range_loop)]
 
+pub mod arith;
 pub mod difficulty;
 pub mod env;
 pub mod error;

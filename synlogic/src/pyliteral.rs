@@ -222,6 +222,17 @@ impl Parser<'_> {
                     Some(b'\\') => out.push('\\'),
                     Some(b'\'') => out.push('\''),
                     Some(b'"') => out.push('"'),
+                    // `\u2191`: how `json.dumps` writes non-ASCII text, e.g. SynLogic's arrows.
+                    Some(b'u') => {
+                        let ch = self
+                            .text
+                            .get(self.pos + 2..self.pos + 6)
+                            .and_then(|hex| u32::from_str_radix(hex, 16).ok())
+                            .and_then(char::from_u32)
+                            .ok_or_else(|| self.err("bad \\u escape in a string"))?;
+                        out.push(ch);
+                        self.pos += 4;
+                    }
                     _ => return Err(self.err("unsupported escape in a string")),
                 }
                 self.pos += 2;

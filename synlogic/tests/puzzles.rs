@@ -5,15 +5,20 @@ use rlvr_envs::conformance::{check, CheckConfig};
 use rlvr_envs::Registry;
 use rlvr_synlogic::{env::config_for, tasks, Difficulty, GenOptions, Language};
 
-/// Changes the last digit of the response, which breaks the stated solution of every task here.
+/// Changes the last digit of the response, which breaks the stated solution of every task here;
+/// an answer without digits (campsite's T/C/X grid) loses its last tent instead.
 fn corrupt(response: &str) -> String {
     let mut chars: Vec<char> = response.chars().collect();
-    let pos = chars
-        .iter()
-        .rposition(|c| c.is_ascii_digit())
-        .expect("a digit in the answer");
-    let d = chars[pos].to_digit(10).unwrap();
-    chars[pos] = char::from_digit((d + 1) % 10, 10).unwrap();
+    if let Some(pos) = chars.iter().rposition(|c| c.is_ascii_digit()) {
+        let d = chars[pos].to_digit(10).unwrap();
+        chars[pos] = char::from_digit((d + 1) % 10, 10).unwrap();
+    } else {
+        let pos = chars
+            .iter()
+            .rposition(|&c| c == 'C')
+            .expect("a digit or a tent in the answer");
+        chars[pos] = 'X';
+    }
     chars.into_iter().collect()
 }
 

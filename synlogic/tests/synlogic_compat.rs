@@ -6,6 +6,11 @@
 //! `Norinori(n=5, region_nums_range=(3, 5), shadow_ratio=0.1)`, `Numbrix(n=4, fill_rate=0.4)` and
 //! `Numbrix(n=6, fill_rate=0.3)` under `random.seed(3)`; star_placement_puzzle from
 //! `StarPlacementPuzzle(n, k)` for (4, 1), (5, 1), (6, 1) (which yields none) and (8, 2), 3 each, same seed.
+//! math_path, arrow_maze and campsite come from one `random.seed(3)` (and `np.random.seed(3)`) each,
+//! 5 + 5 records per task: `MathPath().generate(5, n=4, x_prob=50)` then `(5, n=10, x_prob=100)`;
+//! `ArrowMaze().generate(5, width=5, height=5, arrow_fill_rate_min=0.3, arrow_fill_rate_max=0.9)`
+//! then `(5, width=8, height=8)` (no arrows shown); `Campsite(n=4, m=5, tree_density=0.2)` then
+//! `Campsite(n=5, m=5, tree_density=0.2)`, `.generate(5)`.
 
 use serde_json::{Map, Value};
 
@@ -41,11 +46,19 @@ fn bracket(grid: &[Vec<i64>]) -> String {
     format!("[[{}]]", rows.join(","))
 }
 
-/// Changes the last digit, which changes one number of the stated solution.
+/// Changes the last digit, which changes one number of the stated solution; an answer without
+/// digits (campsite's T/C/X grid) loses its last tent instead.
 fn corrupt(response: &str) -> String {
     let mut chars: Vec<char> = response.chars().collect();
-    let pos = chars.iter().rposition(|c| c.is_ascii_digit()).unwrap();
-    chars[pos] = char::from_digit((chars[pos].to_digit(10).unwrap() + 1) % 10, 10).unwrap();
+    match chars.iter().rposition(|c| c.is_ascii_digit()) {
+        Some(pos) => {
+            chars[pos] = char::from_digit((chars[pos].to_digit(10).unwrap() + 1) % 10, 10).unwrap()
+        }
+        None => {
+            let pos = chars.iter().rposition(|&c| c == 'C').unwrap();
+            chars[pos] = 'X';
+        }
+    }
     chars.into_iter().collect()
 }
 
@@ -282,4 +295,72 @@ fn star_placement_gold_is_accepted_exactly_when_its_stars_keep_apart() {
         .count();
     assert_eq!(accepted, valid);
     assert!(valid >= 3, "the 5x5 and 8x8 records keep the rules");
+}
+
+#[test]
+fn math_path_gold_is_accepted() {
+    let n = judge(
+        "math_path",
+        |r| format!("[[{}]]", r["answer"].as_str().unwrap()),
+        |_| true,
+    );
+    assert_eq!(n, records("math_path").len());
+}
+
+/// SynLogic only compared digits and operators; moving a parenthesis changes the value it checks.
+#[test]
+fn math_path_rejects_moved_parentheses() {
+    let puzzle = tasks::find("math_path").unwrap();
+    for record in records("math_path") {
+        let answer = record["answer"].as_str().unwrap();
+        if let Some(open) = answer.find('(') {
+            let mut moved = answer.replacen('(', "", 1);
+            moved.insert(open.saturating_sub(1).min(moved.len()), '(');
+            if moved != answer {
+                let response = format!("[[{moved}]]");
+                let judged = puzzle
+                    .verify(Gold::from_record(&record), &response)
+                    .unwrap();
+                assert!(!judged.is_correct(), "{moved}: {judged:?}");
+            }
+        }
+    }
+}
+
+#[test]
+fn arrow_maze_gold_is_accepted() {
+    let n = judge(
+        "arrow_maze",
+        |r| {
+            format!(
+                "```python\n{}\n```",
+                serde_json::to_string(&r["metadata"]["solution"]).unwrap()
+            )
+        },
+        |_| true,
+    );
+    assert_eq!(n, records("arrow_maze").len());
+}
+
+/// SynLogic's `answer` is its solution as `json.dumps` writes it (arrows escaped); it parses too.
+#[test]
+fn arrow_maze_answer_field_is_accepted() {
+    let puzzle = tasks::find("arrow_maze").unwrap();
+    for record in records("arrow_maze") {
+        let response = format!("```python\n{}\n```", record["answer"].as_str().unwrap());
+        let judged = puzzle
+            .verify(Gold::from_record(&record), &response)
+            .unwrap();
+        assert!(judged.is_correct(), "{judged:?}");
+    }
+}
+
+#[test]
+fn campsite_gold_is_accepted() {
+    let n = judge(
+        "campsite",
+        |r| serde_json::to_string(&r["metadata"]["solution"]).unwrap(),
+        |_| true,
+    );
+    assert_eq!(n, records("campsite").len());
 }

@@ -21,11 +21,14 @@
 use crate::error::SynlogicError;
 use crate::puzzle::Puzzle;
 
+pub mod arrow_maze;
 pub mod calcudoko;
+pub mod campsite;
 pub mod cryptarithm;
 pub mod futoshiki;
 pub mod game_of_24;
 pub mod kukurasu;
+pub mod math_path;
 pub mod norinori;
 pub mod numbrix;
 pub mod skyscraper_puzzle;
@@ -47,6 +50,9 @@ pub static ALL: &[&dyn Puzzle] = &[
     &norinori::Norinori,
     &star_placement_puzzle::StarPlacementPuzzle,
     &numbrix::Numbrix,
+    &math_path::MathPath,
+    &arrow_maze::ArrowMaze,
+    &campsite::Campsite,
 ];
 
 /// The task named `id`.
