@@ -26,12 +26,15 @@ pub mod cryptarithm;
 pub mod futoshiki;
 pub mod game_of_24;
 pub mod kukurasu;
+pub mod minesweeper;
 pub mod norinori;
+pub mod number_wall;
 pub mod numbrix;
 pub mod skyscraper_puzzle;
 pub mod star_placement_puzzle;
 pub mod sudoku;
 pub mod survo;
+pub mod wordscapes;
 
 /// Every task, one line each, in `rlvr synlogic list` order.
 #[rustfmt::skip]
@@ -47,6 +50,9 @@ pub static ALL: &[&dyn Puzzle] = &[
     &norinori::Norinori,
     &star_placement_puzzle::StarPlacementPuzzle,
     &numbrix::Numbrix,
+    &minesweeper::Minesweeper,
+    &number_wall::NumberWall,
+    &wordscapes::Wordscapes,
 ];
 
 /// The task named `id`.
