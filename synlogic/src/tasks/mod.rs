@@ -29,12 +29,15 @@ pub mod futoshiki;
 pub mod game_of_24;
 pub mod kukurasu;
 pub mod math_path;
+pub mod minesweeper;
 pub mod norinori;
+pub mod number_wall;
 pub mod numbrix;
 pub mod skyscraper_puzzle;
 pub mod star_placement_puzzle;
 pub mod sudoku;
 pub mod survo;
+pub mod wordscapes;
 
 /// Every task, one line each, in `rlvr synlogic list` order.
 #[rustfmt::skip]
@@ -53,6 +56,9 @@ pub static ALL: &[&dyn Puzzle] = &[
     &math_path::MathPath,
     &arrow_maze::ArrowMaze,
     &campsite::Campsite,
+    &minesweeper::Minesweeper,
+    &number_wall::NumberWall,
+    &wordscapes::Wordscapes,
 ];
 
 /// The task named `id`.
