@@ -55,11 +55,41 @@ fn strip_language_tag(body: &str) -> &str {
     }
 }
 
+/// The last of [`fenced_blocks`], found without collecting them (and without allocating).
+pub fn last_fenced_block<'a>(text: &'a str, lang: &str) -> Option<&'a str> {
+    let mut last = None;
+    let mut pos = 0;
+    // The next "```" + `lang` at or after `from` (what `find` of the joined opener gives).
+    let opener_at = |mut from: usize| -> Option<usize> {
+        loop {
+            let at = from + text.get(from..)?.find("```")?;
+            if text[at + 3..].starts_with(lang) {
+                return Some(at);
+            }
+            from = at + 1;
+        }
+    };
+    while let Some(found) = opener_at(pos) {
+        let start = found + 3 + lang.len();
+        let Some(len) = text[start..].find("```") else {
+            break;
+        };
+        let mut body = &text[start..start + len];
+        if lang.is_empty() {
+            body = strip_language_tag(body);
+        }
+        last = Some(body.trim());
+        pos = start + len + 3;
+    }
+    last
+}
+
 /// The last "```python" block, else the last fenced block of any language.
 pub fn last_python_or_any_block(text: &str) -> Option<&str> {
-    fenced_blocks(text, "python")
-        .pop()
-        .or_else(|| fenced_blocks(text, "").pop())
+    if !text.contains("```") {
+        return None;
+    }
+    last_fenced_block(text, "python").or_else(|| last_fenced_block(text, ""))
 }
 
 /// The contents of every `[[...]]` group that holds no `]` inside (SynLogic's `\[\[([^\]]+)\]\]`),
@@ -160,6 +190,21 @@ mod tests {
         assert_eq!(fenced_blocks(text, "python"), vec!["[[1]]", "[[2]]"]);
         assert_eq!(last_python_or_any_block(text), Some("[[2]]"));
         assert_eq!(last_python_or_any_block("x ```json\n[3]\n```"), Some("[3]"));
+        for (text, lang) in [
+            (text, "python"),
+            (text, ""),
+            ("``````python a```", "python"),
+            ("```python a ```python b``` c```", "python"),
+            ("```", ""),
+            ("a```b```c```d```", ""),
+            ("```pyth```python x```", "python"),
+        ] {
+            assert_eq!(
+                last_fenced_block(text, lang),
+                fenced_blocks(text, lang).pop(),
+                "{text:?} {lang:?}"
+            );
+        }
         assert_eq!(
             fenced_blocks("```python never closed", "python"),
             Vec::<&str>::new()

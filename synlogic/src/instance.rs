@@ -7,6 +7,7 @@ use serde_json::{Map, Value};
 use rlvr_envs::seed::TaskRng;
 
 use crate::difficulty::Difficulty;
+use crate::language::Language;
 
 /// A generated puzzle. `to_record` gives the JSON line SynLogic's generators write.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -67,19 +68,72 @@ impl<'a> Gold<'a> {
     }
 }
 
+/// Our `rlvr` metadata object, `{"level", "seed", "index", "language"}`, built without `json!`'s
+/// serializer round trip; a task appends its own keys (`solver_nodes`, ...) after these.
+pub fn rlvr_meta(
+    level: Difficulty,
+    seed: u64,
+    index: u64,
+    language: Language,
+) -> Map<String, Value> {
+    let mut map = Map::with_capacity(5);
+    map.insert("level".into(), Value::from(level.level()));
+    map.insert("seed".into(), Value::from(seed));
+    map.insert("index".into(), Value::from(index));
+    let language = match language {
+        Language::En => "en",
+        Language::Zh => "zh",
+    };
+    map.insert("language".into(), Value::from(language));
+    map
+}
+
 /// A deterministic UUID-v4-shaped trace id drawn from the task's stream, standing in for SynLogic's
 /// `uuid.uuid4()` (which is random and would make outputs differ run to run).
 pub fn trace_id(rng: &mut TaskRng) -> String {
     let mut bytes: [u8; 16] = rng.gen();
     bytes[6] = (bytes[6] & 0x0f) | 0x40;
     bytes[8] = (bytes[8] & 0x3f) | 0x80;
-    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    format!(
-        "{}-{}-{}-{}-{}",
-        &hex[0..8],
-        &hex[8..12],
-        &hex[12..16],
-        &hex[16..20],
-        &hex[20..32]
-    )
+    // Written into a fixed buffer: one allocation instead of one `format!` per byte (this sat on the
+    // hot path of every generator).
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut out = [b'-'; 36];
+    let mut pos = 0;
+    for (i, b) in bytes.iter().enumerate() {
+        if matches!(i, 4 | 6 | 8 | 10) {
+            pos += 1;
+        }
+        out[pos] = HEX[usize::from(b >> 4)];
+        out[pos + 1] = HEX[usize::from(b & 0x0f)];
+        pos += 2;
+    }
+    out.iter().map(|&b| char::from(b)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rlvr_envs::seed::task_rng;
+
+    #[test]
+    fn trace_id_is_a_uuid_v4_shape_and_matches_the_old_formatting() {
+        let mut a = task_rng("t", 1, 2);
+        let mut b = a.clone();
+        let id = trace_id(&mut a);
+        let mut bytes: [u8; 16] = b.gen();
+        bytes[6] = (bytes[6] & 0x0f) | 0x40;
+        bytes[8] = (bytes[8] & 0x3f) | 0x80;
+        let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        let old = format!(
+            "{}-{}-{}-{}-{}",
+            &hex[0..8],
+            &hex[8..12],
+            &hex[12..16],
+            &hex[16..20],
+            &hex[20..32]
+        );
+        assert_eq!(id, old);
+        assert_eq!(id.len(), 36);
+        assert_eq!(&id[14..15], "4");
+    }
 }

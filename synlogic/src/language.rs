@@ -56,6 +56,12 @@ pub fn pick(rng: &mut TaskRng, bank: &[Bilingual], language: Language) -> &'stat
 /// Fills `{name}` placeholders in `template` from `values`. Unknown placeholders stay as written.
 pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
     let mut out = String::with_capacity(template.len() + 256);
+    fill_into(&mut out, template, values);
+    out
+}
+
+/// [`fill`], appending to `out`: the generators build their whole prompt in one buffer.
+pub fn fill_into(out: &mut String, template: &str, values: &[(&str, &str)]) {
     let mut rest = template;
     while let Some(open) = rest.find('{') {
         out.push_str(&rest[..open]);
@@ -80,7 +86,6 @@ pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
         }
     }
     out.push_str(rest);
-    out
 }
 
 #[cfg(test)]

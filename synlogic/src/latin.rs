@@ -11,18 +11,21 @@ use rlvr_envs::seed::TaskRng;
 pub fn random_square(n: usize, rng: &mut TaskRng) -> Vec<u8> {
     assert!((1..=16).contains(&n), "Latin squares of order 1..=16");
     let mut grid = vec![0u8; n * n];
-    let mut rows = vec![0u32; n];
-    let mut cols = vec![0u32; n];
-    // Per cell: the shuffled candidates and how many have been tried.
-    let mut order: Vec<Vec<u8>> = vec![Vec::new(); n * n];
+    let mut rows = [0u32; 16];
+    let mut cols = [0u32; 16];
+    // Per cell: the shuffled candidates (n per cell, in one flat buffer rather than a Vec per
+    // cell; the shuffles draw the same numbers) and how many have been tried.
+    let mut order = vec![0u8; n * n * n];
     let mut tried = vec![0usize; n * n];
     let mut cell = 0;
     while cell < n * n {
         let (r, c) = (cell / n, cell % n);
         if tried[cell] == 0 {
-            let mut values: Vec<u8> = (1..=n as u8).collect();
+            let values = &mut order[cell * n..cell * n + n];
+            for (k, v) in values.iter_mut().enumerate() {
+                *v = k as u8 + 1;
+            }
             values.shuffle(rng);
-            order[cell] = values;
         }
         if grid[cell] != 0 {
             let bit = 1u32 << grid[cell];
@@ -32,7 +35,7 @@ pub fn random_square(n: usize, rng: &mut TaskRng) -> Vec<u8> {
         }
         let mut placed = false;
         while tried[cell] < n {
-            let v = order[cell][tried[cell]];
+            let v = order[cell * n + tried[cell]];
             tried[cell] += 1;
             let bit = 1u32 << v;
             if (rows[r] | cols[c]) & bit == 0 {

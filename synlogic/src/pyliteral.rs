@@ -86,6 +86,130 @@ pub fn int_matrix(value: &PyValue) -> Option<Vec<Vec<i64>>> {
         .collect()
 }
 
+/// The common shape of an answer, a list of lists (`[[1, 2], [3, 4]]`, `[["1", "X"]]`), read
+/// without building [`PyValue`]s. `None` means "not in this simple subset" (comments, tuples, escapes,
+/// `+`/`_` in numbers, ...): the caller then runs [`parse`], so no answer is judged differently.
+fn simple_rows<'a, T>(
+    text: &'a str,
+    mut cell: impl FnMut(&mut Scanner<'a>) -> Option<T>,
+) -> Option<Vec<Vec<T>>> {
+    let mut sc = Scanner {
+        src: text.as_bytes(),
+        text,
+        pos: 0,
+    };
+    let mut rows = Vec::new();
+    sc.list(|sc| {
+        let mut row = Vec::new();
+        sc.list(|sc| {
+            row.push(cell(sc)?);
+            Some(())
+        })?;
+        rows.push(row);
+        Some(())
+    })?;
+    sc.space();
+    (sc.pos == sc.src.len()).then_some(rows)
+}
+
+/// An integer matrix written as a list of lists of decimal integers, read directly; `None` when the
+/// text is anything else (then use [`parse`] and [`int_matrix`], which agree on this subset).
+pub fn simple_int_matrix(text: &str) -> Option<Vec<Vec<i64>>> {
+    simple_rows(text, Scanner::int)
+}
+
+/// A matrix of strings written as a list of lists of quoted strings without escapes, borrowed from
+/// `text`; `None` when the text is anything else (then use [`parse`]).
+pub fn simple_str_matrix(text: &str) -> Option<Vec<Vec<&str>>> {
+    simple_rows(text, Scanner::string)
+}
+
+/// The scanner behind the `simple_*` readers: whitespace is `[ \t\r\n]` only.
+struct Scanner<'a> {
+    src: &'a [u8],
+    text: &'a str,
+    pos: usize,
+}
+
+impl<'a> Scanner<'a> {
+    fn space(&mut self) {
+        while matches!(self.src.get(self.pos), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+            self.pos += 1;
+        }
+    }
+
+    /// `[item, item, ...]` with an optional trailing comma.
+    fn list(&mut self, mut item: impl FnMut(&mut Self) -> Option<()>) -> Option<()> {
+        self.space();
+        if self.src.get(self.pos) != Some(&b'[') {
+            return None;
+        }
+        self.pos += 1;
+        loop {
+            self.space();
+            if self.src.get(self.pos) == Some(&b']') {
+                self.pos += 1;
+                return Some(());
+            }
+            item(self)?;
+            self.space();
+            match self.src.get(self.pos)? {
+                b',' => self.pos += 1,
+                b']' => {}
+                _ => return None,
+            }
+        }
+    }
+
+    fn int(&mut self) -> Option<i64> {
+        self.space();
+        let negative = self.src.get(self.pos) == Some(&b'-');
+        if negative {
+            self.pos += 1;
+        }
+        let start = self.pos;
+        let mut value: i64 = 0;
+        while let Some(&b) = self.src.get(self.pos) {
+            if !b.is_ascii_digit() {
+                break;
+            }
+            // Accumulated negatively, so i64::MIN reads too.
+            value = value.checked_mul(10)?.checked_sub(i64::from(b - b'0'))?;
+            self.pos += 1;
+        }
+        if self.pos == start
+            || matches!(
+                self.src.get(self.pos),
+                Some(b'.' | b'e' | b'E' | b'_' | b'j' | b'J')
+            )
+        {
+            return None;
+        }
+        if negative {
+            Some(value)
+        } else {
+            value.checked_neg()
+        }
+    }
+
+    fn string(&mut self) -> Option<&'a str> {
+        self.space();
+        let quote = *self.src.get(self.pos)?;
+        if quote != b'"' && quote != b'\'' {
+            return None;
+        }
+        let start = self.pos + 1;
+        let len = self.src[start..]
+            .iter()
+            .position(|&b| b == quote || b == b'\\' || b == b'\n')?;
+        if self.src[start + len] != quote {
+            return None;
+        }
+        self.pos = start + len + 1;
+        Some(&self.text[start..start + len])
+    }
+}
+
 struct Parser<'a> {
     src: &'a [u8],
     text: &'a str,
@@ -317,6 +441,59 @@ mod tests {
         );
         assert_eq!(parse("'a\\'b'").unwrap(), PyValue::Str("a'b".into()));
         assert_eq!(parse("2.5").unwrap(), PyValue::Float(2.5));
+    }
+
+    #[test]
+    fn simple_readers_agree_with_the_general_parser() {
+        for text in [
+            "[[1, 2], [3, -4]]",
+            " [ [1,2,] ,[3] , ]  ",
+            "[]",
+            "[[]]",
+            "[[9223372036854775807, -9223372036854775808]]",
+            "[[9223372036854775808]]",
+            "[[1.5]]",
+            "[[1_0]]",
+            "[[+1]]",
+            "[[1]] # note",
+            "[(1, 2)]",
+            "[[1 2]]",
+            "[[1]] x",
+            "[[-]]",
+            "[[1e3]]",
+            "[[0x1]]",
+        ] {
+            let general = parse(text).ok().and_then(|v| int_matrix(&v));
+            if let Some(simple) = simple_int_matrix(text) {
+                assert_eq!(Some(simple), general, "{text:?}");
+            }
+        }
+        assert_eq!(
+            simple_int_matrix("[[1, 2], [3, -4]]"),
+            Some(vec![vec![1, 2], vec![3, -4]])
+        );
+        assert_eq!(
+            simple_str_matrix(r#"[["1","X"], ['X', "1"]]"#),
+            Some(vec![vec!["1", "X"], vec!["X", "1"]])
+        );
+        for text in [r#"[["a\"b"]]"#, r#"[["a]]"#, r#"[["a'"]]"#, "[['x\ny']]"] {
+            if let Some(simple) = simple_str_matrix(text) {
+                let general = parse(text).unwrap();
+                let rows: Vec<Vec<&str>> = general
+                    .as_seq()
+                    .unwrap()
+                    .iter()
+                    .map(|r| {
+                        r.as_seq()
+                            .unwrap()
+                            .iter()
+                            .map(|c| c.as_str().unwrap())
+                            .collect()
+                    })
+                    .collect();
+                assert_eq!(simple, rows, "{text:?}");
+            }
+        }
     }
 
     #[test]

@@ -121,14 +121,40 @@ fn every_task_is_a_conforming_environment() {
     }
 }
 
+/// The highest level the monotonicity test reaches per task: all ten where the debug-build test
+/// stays fast; lower where one level costs our solver millions of nodes per instance (its mean is
+/// then also dominated by one or two heavy-tailed instances, so 16 samples cannot rank it). The
+/// untested top levels are measured by `rlvr synlogic bench` (see DIFFICULTY.md).
+fn top_tested_level(task: &str) -> i64 {
+    match task {
+        // 102k+ mean nodes from level 7 (24M at level 10).
+        "skyscraper_puzzle" => 6,
+        // 78k+ from level 7; the search is capped at 50M nodes per instance at levels 9-10.
+        "kukurasu" => 6,
+        // 97k+ from level 8 (49M at level 10).
+        "survo" => 7,
+        // 230k+ from level 9.
+        "futoshiki" => 8,
+        // 88k+ from level 9.
+        "calcudoko" => 8,
+        // Level 9 dips below 8 on this sample (DIFFICULTY.md); not yet reworked.
+        "numbrix" => 8,
+        // Level 10 dips below 9 on this sample (DIFFICULTY.md); not yet reworked.
+        "sudoku" => 9,
+        "star_placement_puzzle" => 9,
+        "norinori" | "game_of_24" | "cryptarithm" => 10,
+        // A task not listed yet (added since): the old bound, until its top levels are checked.
+        _ => 6,
+    }
+}
+
 /// The ladder raises solver effort: mean search nodes (our solver, deterministic seeds) do not fall
-/// from one level to the next over levels 1-6 (levels 7-10 are measured by `rlvr synlogic bench`;
-/// see DIFFICULTY.md).
+/// from one level to the next, from level 1 to [`top_tested_level`].
 #[test]
 fn difficulty_ladder_is_monotone_in_solver_effort() {
     for puzzle in tasks::ALL {
         let mut previous = 0.0;
-        for level in 1..=6 {
+        for level in 1..=top_tested_level(puzzle.id()) {
             let level = Difficulty::new(level).unwrap();
             let count = 16;
             let total: u64 = (0..count)

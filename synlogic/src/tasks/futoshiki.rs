@@ -5,7 +5,7 @@
 //! reads the givens in Chinese prompts too (SynLogic's only parses the English grid header).
 
 use rand::seq::index::sample;
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 
 use rlvr_envs::extract::strip_think;
 
@@ -13,8 +13,8 @@ use crate::difficulty::Difficulty;
 use crate::error::SynlogicError;
 use crate::extract;
 use crate::grid_text;
-use crate::instance::{trace_id, Gold, Instance};
-use crate::language::{fill, pick, Bilingual, Language};
+use crate::instance::{rlvr_meta, trace_id, Gold, Instance};
+use crate::language::{fill_into, pick, Bilingual, Language};
 use crate::latin::{self, Rules};
 use crate::puzzle::{instance_rng, GenOptions, Judgement, Puzzle};
 
@@ -228,14 +228,15 @@ fn response_grid(response: &str) -> Result<Vec<Vec<i64>>, Judgement> {
 }
 
 fn constraints_json(signs: &[Sign]) -> Value {
+    let pair = |(r, c): (usize, usize)| Value::Array(vec![Value::from(r), Value::from(c)]);
     Value::Array(
         signs
             .iter()
             .map(|s| {
-                json!([
-                    [s.a.0, s.a.1],
-                    [s.b.0, s.b.1],
-                    if s.greater { ">" } else { "<" }
+                Value::Array(vec![
+                    pair(s.a),
+                    pair(s.b),
+                    Value::from(if s.greater { ">" } else { "<" }),
                 ])
             })
             .collect(),
@@ -293,49 +294,75 @@ impl Puzzle for Futoshiki {
         for &cell in &given_cells {
             masked[cell] = solution[cell];
         }
-        let constraint_text: Vec<String> = signs
-            .iter()
-            .map(|s| {
-                let op = if s.greater { '>' } else { '<' };
-                format!(
-                    "({},{}) {op} ({},{})",
-                    s.a.0 + 1,
-                    s.a.1 + 1,
-                    s.b.0 + 1,
-                    s.b.1 + 1
-                )
-            })
-            .collect();
         let n_text = n.to_string();
         let vars = [("n", n_text.as_str())];
-        let question = format!(
-            "{}\n{}\n\n{}\n{}\n\n{}\n{}\n\n{}",
-            fill(pick(&mut rng, INTROS, language), &vars),
-            fill(pick(&mut rng, RULES, language), &vars),
-            GRID_HEADER.get(language),
-            grid_text::masked_rows(&masked, n),
-            if language.is_chinese() {
-                "不等式约束："
-            } else {
-                "Inequality constraints:"
-            },
-            constraint_text.join("\n"),
-            FORMAT.get(language),
+        // The prompt is written into one buffer, in the order the template draws are made.
+        let intro = pick(&mut rng, INTROS, language);
+        let rules = pick(&mut rng, RULES, language);
+        let mut question = String::with_capacity(1024 + 16 * signs.len());
+        fill_into(&mut question, intro, &vars);
+        question.push('\n');
+        fill_into(&mut question, rules, &vars);
+        question.push_str("\n\n");
+        question.push_str(GRID_HEADER.get(language));
+        question.push('\n');
+        grid_text::push_masked_rows(&mut question, &masked, n);
+        question.push_str("\n\n");
+        question.push_str(if language.is_chinese() {
+            "不等式约束："
+        } else {
+            "Inequality constraints:"
+        });
+        question.push('\n');
+        for (k, s) in signs.iter().enumerate() {
+            if k > 0 {
+                question.push('\n');
+            }
+            let cell = |q: &mut String, (r, c): (usize, usize)| {
+                q.push('(');
+                grid_text::push_int(q, r as i64 + 1);
+                q.push(',');
+                grid_text::push_int(q, c as i64 + 1);
+                q.push(')');
+            };
+            cell(&mut question, s.a);
+            question.push_str(if s.greater { " > " } else { " < " });
+            cell(&mut question, s.b);
+        }
+        question.push_str("\n\n");
+        question.push_str(FORMAT.get(language));
+        let pair = |r: usize, c: usize| Value::Array(vec![Value::from(r), Value::from(c)]);
+        let mut metadata = Map::with_capacity(8);
+        metadata.insert("trace_id".into(), Value::String(trace));
+        metadata.insert("grid_size".into(), Value::from(n));
+        metadata.insert("num_inequality_signs".into(), Value::from(signs.len()));
+        metadata.insert(
+            "num_prefilled_coords".into(),
+            Value::from(given_cells.len()),
+        );
+        metadata.insert(
+            "prefilled_coords".into(),
+            Value::Array(given_cells.iter().map(|&c| pair(c / n, c % n)).collect()),
+        );
+        metadata.insert(
+            "prefilled_values".into(),
+            Value::Array(
+                given_cells
+                    .iter()
+                    .map(|&c| Value::from(solution[c]))
+                    .collect(),
+            ),
+        );
+        metadata.insert("constraints".into(), constraints_json(&signs));
+        metadata.insert(
+            "rlvr".into(),
+            Value::Object(rlvr_meta(level, seed, index, language)),
         );
         Ok(Instance {
             question,
             answer: grid_text::json_rows(&solution, n),
             difficulty: level,
-            metadata: json!({
-                "trace_id": trace,
-                "grid_size": n,
-                "num_inequality_signs": signs.len(),
-                "num_prefilled_coords": given_cells.len(),
-                "prefilled_coords": given_cells.iter().map(|&c| [c / n, c % n]).collect::<Vec<_>>(),
-                "prefilled_values": given_cells.iter().map(|&c| solution[c]).collect::<Vec<_>>(),
-                "constraints": constraints_json(&signs),
-                "rlvr": { "level": level.level(), "seed": seed, "index": index, "language": language },
-            }),
+            metadata: Value::Object(metadata),
         })
     }
 

@@ -3,15 +3,16 @@
 //! cells add up to the column's clue. The verifier recomputes the sums, so any valid grid passes.
 
 use rand::Rng;
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 
 use rlvr_envs::extract::strip_think;
 
 use crate::difficulty::Difficulty;
 use crate::error::SynlogicError;
 use crate::extract;
-use crate::instance::{trace_id, Gold, Instance};
-use crate::language::{fill, pick, Bilingual, Language};
+use crate::grid_text;
+use crate::instance::{rlvr_meta, trace_id, Gold, Instance};
+use crate::language::{fill_into, pick, Bilingual, Language};
 use crate::puzzle::{instance_rng, GenOptions, Judgement, Puzzle};
 use crate::pyliteral::{self, PyValue};
 
@@ -116,6 +117,21 @@ fn response_grid(response: &str) -> Result<Vec<Vec<bool>>, Judgement> {
         .or_else(|| extract::last_balanced(text, '[', ']', 4))
         .ok_or_else(|| Judgement::unparseable("no [[...]] grid in the answer"))?;
     let candidate = extract::within_limit(candidate)?;
+    // The usual answer (a list of lists of plain strings) is read without building a literal tree.
+    if let Some(rows) = pyliteral::simple_str_matrix(candidate) {
+        return rows
+            .iter()
+            .map(|row| {
+                row.iter()
+                    .map(|&cell| match cell {
+                        "1" => Ok(true),
+                        "X" => Ok(false),
+                        _ => Err(Judgement::wrong("cells must be the strings \"1\" or \"X\"")),
+                    })
+                    .collect()
+            })
+            .collect();
+    }
     let value = pyliteral::parse(candidate)
         .map_err(|e| Judgement::unparseable(format!("the answer is not a list literal: {e}")))?;
     let rows = value
@@ -216,10 +232,6 @@ fn cell_text(on: bool) -> &'static str {
     }
 }
 
-fn list_text(v: &[i64]) -> String {
-    format!("{v:?}")
-}
-
 impl Puzzle for Kukurasu {
     fn id(&self) -> &'static str {
         ID
@@ -247,14 +259,15 @@ impl Puzzle for Kukurasu {
         let language = Language::draw(&mut rng, options.language);
         let trace = trace_id(&mut rng);
         // Like SynLogic, redraw until no row or column is empty (a zero clue); give up after a bound.
-        let mut grid = Vec::new();
+        // Row-major flat grid, redrawn in place (same draws, in the same order, as one Vec per row).
+        let mut grid = vec![false; n * m];
         let mut found = false;
         for _ in 0..10_000 {
-            grid = (0..n)
-                .map(|_| (0..m).map(|_| rng.gen_bool(p)).collect::<Vec<bool>>())
-                .collect::<Vec<_>>();
-            let full_rows = grid.iter().all(|r| r.iter().any(|&b| b));
-            let full_cols = (0..m).all(|j| grid.iter().any(|r| r[j]));
+            for cell in grid.iter_mut() {
+                *cell = rng.gen_bool(p);
+            }
+            let full_rows = grid.chunks(m).all(|r| r.iter().any(|&b| b));
+            let full_cols = (0..m).all(|j| (0..n).any(|i| grid[i * m + j]));
             if full_rows && full_cols {
                 found = true;
                 break;
@@ -268,43 +281,70 @@ impl Puzzle for Kukurasu {
                 message: "no grid without an empty row or column in 10000 draws".into(),
             });
         }
-        let (row_sums, col_sums) = sums(&grid, n, m);
+        let row_sums: Vec<i64> = grid
+            .chunks(m)
+            .map(|r| (0..m).filter(|&j| r[j]).map(|j| j as i64 + 1).sum())
+            .collect();
+        let col_sums: Vec<i64> = (0..m)
+            .map(|j| {
+                (0..n)
+                    .filter(|&i| grid[i * m + j])
+                    .map(|i| i as i64 + 1)
+                    .sum()
+            })
+            .collect();
         let (n_text, m_text) = (n.to_string(), m.to_string());
-        let (rows_text, cols_text) = (list_text(&row_sums), list_text(&col_sums));
+        let mut rows_text = String::with_capacity(4 * n);
+        grid_text::push_list(&mut rows_text, row_sums.iter().copied());
+        let mut cols_text = String::with_capacity(4 * m);
+        grid_text::push_list(&mut cols_text, col_sums.iter().copied());
         let vars = [
             ("n", n_text.as_str()),
             ("m", m_text.as_str()),
             ("rows", rows_text.as_str()),
             ("cols", cols_text.as_str()),
         ];
-        let empty = vec![vec!["X"; m]; n];
-        let empty_text: Vec<String> = empty.iter().map(|r| r.join(" ")).collect();
-        let question = format!(
-            "{}\n{}\n\n{}\n\n{}",
-            fill(pick(&mut rng, INTROS, language), &vars),
-            fill(RULES.get(language), &vars),
-            empty_text.join("\n"),
-            FORMAT.get(language)
+        let intro = pick(&mut rng, INTROS, language);
+        let mut question = String::with_capacity(1024 + 2 * n * m);
+        fill_into(&mut question, intro, &vars);
+        question.push('\n');
+        fill_into(&mut question, RULES.get(language), &vars);
+        question.push_str("\n\n");
+        for i in 0..n {
+            if i > 0 {
+                question.push('\n');
+            }
+            for j in 0..m {
+                question.push_str(if j > 0 { " X" } else { "X" });
+            }
+        }
+        question.push_str("\n\n");
+        question.push_str(FORMAT.get(language));
+        let text_rows = |cell: &dyn Fn(usize) -> &'static str| {
+            Value::Array(
+                (0..n)
+                    .map(|i| Value::Array((0..m).map(|j| Value::from(cell(i * m + j))).collect()))
+                    .collect(),
+            )
+        };
+        let mut metadata = Map::with_capacity(9);
+        metadata.insert("trace_id".into(), Value::String(trace));
+        metadata.insert("grid".into(), text_rows(&|_| "X"));
+        metadata.insert("row_sums".into(), grid_text::int_list_value(row_sums));
+        metadata.insert("col_sums".into(), grid_text::int_list_value(col_sums));
+        metadata.insert("solution".into(), text_rows(&|k| cell_text(grid[k])));
+        metadata.insert("n".into(), Value::from(n));
+        metadata.insert("m".into(), Value::from(m));
+        metadata.insert("ones_probability".into(), Value::from(p));
+        metadata.insert(
+            "rlvr".into(),
+            Value::Object(rlvr_meta(level, seed, index, language)),
         );
-        let solution: Vec<Vec<&str>> = grid
-            .iter()
-            .map(|r| r.iter().map(|&b| cell_text(b)).collect())
-            .collect();
         Ok(Instance {
             question,
             answer: Value::String(String::new()),
             difficulty: level,
-            metadata: json!({
-                "trace_id": trace,
-                "grid": empty,
-                "row_sums": row_sums,
-                "col_sums": col_sums,
-                "solution": solution,
-                "n": n,
-                "m": m,
-                "ones_probability": p,
-                "rlvr": { "level": level.level(), "seed": seed, "index": index, "language": language },
-            }),
+            metadata: Value::Object(metadata),
         })
     }
 

@@ -4,7 +4,7 @@
 //! The verifier accepts any grid that keeps the rules, the clues and the shown heights.
 
 use rand::seq::index::sample;
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 
 use rlvr_envs::extract::strip_think;
 
@@ -12,8 +12,8 @@ use crate::difficulty::Difficulty;
 use crate::error::SynlogicError;
 use crate::extract;
 use crate::grid_text;
-use crate::instance::{trace_id, Gold, Instance};
-use crate::language::{fill, pick, Bilingual, Language};
+use crate::instance::{rlvr_meta, trace_id, Gold, Instance};
+use crate::language::{fill_into, pick, Bilingual, Language};
 use crate::latin::{self, Rules};
 use crate::puzzle::{instance_rng, GenOptions, Judgement, Puzzle};
 use crate::pyliteral;
@@ -188,14 +188,17 @@ fn response_grid(response: &str) -> Result<Vec<Vec<i64>>, Judgement> {
             Judgement::unparseable("no ```python block or [[...]] grid in the answer")
         })?;
     let candidate = extract::within_limit(candidate)?;
+    if let Some(grid) = pyliteral::simple_int_matrix(candidate) {
+        return Ok(grid);
+    }
     let value = pyliteral::parse(candidate)
         .map_err(|e| Judgement::unparseable(format!("the answer is not a Python literal: {e}")))?;
     pyliteral::int_matrix(&value)
         .ok_or_else(|| Judgement::wrong("the answer is not a grid of integers"))
 }
 
-fn clue_lines(clues: &Clues, language: Language) -> String {
-    let list = |v: &[i64]| v.iter().map(i64::to_string).collect::<Vec<_>>().join(" ");
+/// Appends the four clue lines of the prompt.
+fn push_clue_lines(out: &mut String, clues: &Clues, language: Language) {
     let labels = match language {
         Language::En => [
             "Top (columns left to right)",
@@ -210,17 +213,15 @@ fn clue_lines(clues: &Clues, language: Language) -> String {
             "右侧（各行从上到下）",
         ],
     };
-    format!(
-        "{}: {}\n{}: {}\n{}: {}\n{}: {}",
-        labels[0],
-        list(&clues.top),
-        labels[1],
-        list(&clues.bottom),
-        labels[2],
-        list(&clues.left),
-        labels[3],
-        list(&clues.right)
-    )
+    let sides = [&clues.top, &clues.bottom, &clues.left, &clues.right];
+    for (k, (label, side)) in labels.iter().zip(sides).enumerate() {
+        if k > 0 {
+            out.push('\n');
+        }
+        out.push_str(label);
+        out.push_str(": ");
+        grid_text::push_rows(out, side, side.len(), " ", None);
+    }
 }
 
 impl Puzzle for SkyscraperPuzzle {
@@ -249,10 +250,8 @@ impl Puzzle for SkyscraperPuzzle {
         let language = Language::draw(&mut rng, options.language);
         let trace = trace_id(&mut rng);
         let cells = latin::random_square(n, &mut rng);
-        let grid: Vec<Vec<i64>> = cells
-            .chunks(n)
-            .map(|r| r.iter().map(|&v| i64::from(v)).collect())
-            .collect();
+        let flat: Vec<i64> = cells.iter().map(|&v| i64::from(v)).collect();
+        let grid: Vec<Vec<i64>> = flat.chunks(n).map(<[i64]>::to_vec).collect();
         let clues = Clues::of(&grid, n);
         let shown: Vec<usize> = sample(&mut rng, n * n, num_shown.min(n * n)).into_vec();
         let mut masked = vec![0u8; n * n];
@@ -261,29 +260,49 @@ impl Puzzle for SkyscraperPuzzle {
         }
         let n_text = n.to_string();
         let vars = [("n", n_text.as_str())];
-        let question = format!(
-            "{}\n{}\n\n{}\n\n{}\n\n{}",
-            fill(pick(&mut rng, INTROS, language), &vars),
-            fill(RULES.get(language), &vars),
-            grid_text::masked_rows(&masked, n),
-            clue_lines(&clues, language),
-            FORMAT.get(language)
+        let intro = pick(&mut rng, INTROS, language);
+        let mut question = String::with_capacity(1280);
+        fill_into(&mut question, intro, &vars);
+        question.push('\n');
+        fill_into(&mut question, RULES.get(language), &vars);
+        question.push_str("\n\n");
+        grid_text::push_masked_rows(&mut question, &masked, n);
+        question.push_str("\n\n");
+        push_clue_lines(&mut question, &clues, language);
+        question.push_str("\n\n");
+        question.push_str(FORMAT.get(language));
+        let mut metadata = Map::with_capacity(9);
+        metadata.insert("trace_id".into(), Value::String(trace));
+        metadata.insert("n".into(), Value::from(n));
+        metadata.insert("solved_grid".into(), grid_text::int_rows_value(&flat, n));
+        metadata.insert("top".into(), grid_text::int_list_value(clues.top));
+        metadata.insert("bottom".into(), grid_text::int_list_value(clues.bottom));
+        metadata.insert("left".into(), grid_text::int_list_value(clues.left));
+        metadata.insert("right".into(), grid_text::int_list_value(clues.right));
+        metadata.insert(
+            "prefilled".into(),
+            Value::Array(
+                shown
+                    .iter()
+                    .map(|&c| {
+                        Value::Array(vec![
+                            Value::from(c / n),
+                            Value::from(c % n),
+                            Value::from(cells[c]),
+                        ])
+                    })
+                    .collect(),
+            ),
+        );
+        metadata.insert(
+            "rlvr".into(),
+            Value::Object(rlvr_meta(level, seed, index, language)),
         );
         Ok(Instance {
             question,
             answer: Value::String(String::new()),
             difficulty: level,
-            metadata: json!({
-                "trace_id": trace,
-                "n": n,
-                "solved_grid": grid,
-                "top": clues.top,
-                "bottom": clues.bottom,
-                "left": clues.left,
-                "right": clues.right,
-                "prefilled": shown.iter().map(|&c| json!([c / n, c % n, cells[c]])).collect::<Vec<_>>(),
-                "rlvr": { "level": level.level(), "seed": seed, "index": index, "language": language },
-            }),
+            metadata: Value::Object(metadata),
         })
     }
 

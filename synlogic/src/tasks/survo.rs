@@ -4,7 +4,7 @@
 
 use rand::seq::index::sample;
 use rand::Rng;
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 
 use rlvr_envs::extract::strip_think;
 
@@ -12,8 +12,8 @@ use crate::difficulty::Difficulty;
 use crate::error::SynlogicError;
 use crate::extract;
 use crate::grid_text;
-use crate::instance::{trace_id, Gold, Instance};
-use crate::language::{fill, pick, Bilingual, Language};
+use crate::instance::{rlvr_meta, trace_id, Gold, Instance};
+use crate::language::{fill_into, pick, Bilingual, Language};
 use crate::puzzle::{instance_rng, GenOptions, Judgement, Puzzle};
 use crate::pyliteral;
 
@@ -112,6 +112,9 @@ fn response_matrix(response: &str) -> Result<Vec<Vec<i64>>, Judgement> {
             Judgement::unparseable("no ```python block or [[...]] matrix in the answer")
         })?;
     let candidate = extract::within_limit(candidate)?;
+    if let Some(matrix) = pyliteral::simple_int_matrix(candidate) {
+        return Ok(matrix);
+    }
     let value = pyliteral::parse(candidate)
         .map_err(|e| Judgement::unparseable(format!("the answer is not a list literal: {e}")))?;
     pyliteral::int_matrix(&value)
@@ -225,67 +228,67 @@ impl Puzzle for Survo {
         let mut rng = instance_rng(ID, seed, index, level);
         let language = Language::draw(&mut rng, options.language);
         let trace = trace_id(&mut rng);
-        let mut full = vec![vec![0i64; n]; n];
-        for row in full.iter_mut().take(n - 1) {
-            for cell in row.iter_mut().take(n - 1) {
-                *cell = rng.gen_range(MIN_NUM..=MAX_NUM);
+        // Flat row-major n x n; the prompt, answer and metadata are written straight from it.
+        let mut full = vec![0i64; n * n];
+        for i in 0..n - 1 {
+            for j in 0..n - 1 {
+                full[i * n + j] = rng.gen_range(MIN_NUM..=MAX_NUM);
             }
         }
         for i in 0..n - 1 {
-            full[i][n - 1] = full[i][..n - 1].iter().sum();
-            full[n - 1][i] = (0..n - 1).map(|r| full[r][i]).sum();
+            full[i * n + n - 1] = full[i * n..i * n + n - 1].iter().sum();
+            full[(n - 1) * n + i] = (0..n - 1).map(|r| full[r * n + i]).sum();
         }
-        full[n - 1][n - 1] = (0..n - 1).map(|r| full[r][n - 1]).sum();
+        full[n * n - 1] = (0..n - 1).map(|r| full[r * n + n - 1]).sum();
         let mut original = full.clone();
         let mut candidates = Vec::with_capacity(x);
         for k in sample(&mut rng, (n - 1) * (n - 1), x) {
             let (i, j) = (k / (n - 1), k % (n - 1));
-            candidates.push(full[i][j]);
-            original[i][j] = 0;
+            candidates.push(full[i * n + j]);
+            original[i * n + j] = 0;
         }
-        let matrix_text: Vec<String> = original
-            .iter()
-            .map(|r| {
-                r.iter()
-                    .map(|&v| {
-                        if v == 0 {
-                            "X".to_owned()
-                        } else {
-                            v.to_string()
-                        }
-                    })
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            })
-            .collect();
         let n_text = n.to_string();
-        let candidates_text = format!("{candidates:?}");
+        let mut candidates_text = String::with_capacity(4 * x);
+        grid_text::push_list(&mut candidates_text, candidates.iter().copied());
         let vars = [
             ("n", n_text.as_str()),
             ("candidates", candidates_text.as_str()),
         ];
-        let question = format!(
-            "{}\n\n{}\n\n{}\n\n{}",
-            fill(pick(&mut rng, INTROS, language), &vars),
-            matrix_text.join("\n"),
-            fill(RULES.get(language), &vars),
-            FORMAT.get(language)
+        let intro = pick(&mut rng, INTROS, language);
+        let mut question = String::with_capacity(1024);
+        fill_into(&mut question, intro, &vars);
+        question.push_str("\n\n");
+        grid_text::push_rows(&mut question, &original, n, " ", Some(0));
+        question.push_str("\n\n");
+        fill_into(&mut question, RULES.get(language), &vars);
+        question.push_str("\n\n");
+        question.push_str(FORMAT.get(language));
+        let mut answer = String::with_capacity(4 * n * n + 8);
+        grid_text::push_matrix(&mut answer, &full, n);
+        let mut metadata = Map::with_capacity(9);
+        metadata.insert("trace_id".into(), Value::String(trace));
+        metadata.insert(
+            "original_matrix".into(),
+            grid_text::int_rows_value(&original, n),
+        );
+        metadata.insert("filled_matrix".into(), grid_text::int_rows_value(&full, n));
+        metadata.insert(
+            "candidate_numbers".into(),
+            grid_text::int_list_value(candidates),
+        );
+        metadata.insert("n".into(), Value::from(n));
+        metadata.insert("x".into(), Value::from(x));
+        metadata.insert("min_num".into(), Value::from(MIN_NUM));
+        metadata.insert("max_num".into(), Value::from(MAX_NUM));
+        metadata.insert(
+            "rlvr".into(),
+            Value::Object(rlvr_meta(level, seed, index, language)),
         );
         Ok(Instance {
             question,
-            answer: Value::String(format!("{full:?}")),
+            answer: Value::String(answer),
             difficulty: level,
-            metadata: json!({
-                "trace_id": trace,
-                "original_matrix": original,
-                "filled_matrix": full,
-                "candidate_numbers": candidates,
-                "n": n,
-                "x": x,
-                "min_num": MIN_NUM,
-                "max_num": MAX_NUM,
-                "rlvr": { "level": level.level(), "seed": seed, "index": index, "language": language },
-            }),
+            metadata: Value::Object(metadata),
         })
     }
 
