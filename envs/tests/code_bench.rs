@@ -65,7 +65,7 @@ fn harness_overhead_per_test_run() {
             backend(SandboxKind::Docker).map_err(|e| eprintln!("docker backend left out: {e}"))
         })
         .and_then(Result::ok);
-    let docker_spec = docker.as_ref().map(|b| spec_for(b));
+    let docker_spec = docker.as_ref().map(spec_for);
     let (mut bare, mut harness, mut in_docker) = (Vec::new(), Vec::new(), Vec::new());
     for _ in 0..runs {
         let t = Instant::now();

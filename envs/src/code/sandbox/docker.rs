@@ -97,9 +97,7 @@ impl DockerSandbox {
             .build()
             .map_err(|e| unavailable(format!("tokio runtime: {e}")))?;
         let (docker, image) = block_on(&runtime, async {
-            let docker = crate::swe::docker::connect()
-                .await
-                .map_err(|e| unavailable(e))?;
+            let docker = crate::swe::docker::connect().await.map_err(unavailable)?;
             reap_orphans(&docker).await?;
             let mirror = mirror::debian_mirror(Path::new("/etc/apt"))
                 .unwrap_or_else(|| "http://deb.debian.org/debian".to_owned());
