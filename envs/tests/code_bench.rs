@@ -1,5 +1,6 @@
 //! Benchmarks of the code verifier, run only with `RLVR_BENCH=1` (figures go to BENCHMARKS.md):
-//! - the harness's overhead per test run against the bare `python3 sol.py < in > out`, interleaved;
+//! - the harness's overhead per test run against the bare `python3 sol.py < in > out`, interleaved,
+//!   for the process sandbox and (when an engine answers) the Docker backend;
 //! - 1,000 trivial submissions judged on every core, with no process left behind.
 //!
 //! `RLVR_BENCH=1 cargo test --release -p rlvr-envs --test code_bench -- --nocapture --test-threads 1`
@@ -7,10 +8,10 @@
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use rlvr_envs::code::build::{build, environment, Build};
+use rlvr_envs::code::build::{backend, build, environment, Backend, Build};
 use rlvr_envs::code::judge::run_limits;
 use rlvr_envs::code::sandbox::slots::is_sandbox_uid;
-use rlvr_envs::code::sandbox::RunSpec;
+use rlvr_envs::code::sandbox::{RunSpec, SandboxKind};
 use rlvr_envs::code::suite::{Checker, Limits, Mode, TestCase, TestSuite};
 use rlvr_envs::code::{judge, JudgeOptions, Language, TestVerdict};
 
@@ -39,23 +40,33 @@ fn harness_overhead_per_test_run() {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(200);
-    let (tools, sandbox) = environment().unwrap();
-    let Build::Ready(program) = build(Language::Python, SOL).unwrap() else {
-        panic!("python does not compile")
-    };
+    let (tools, _) = environment().unwrap();
     let input: String = (1..=1000).map(|i| format!("{i} ")).collect();
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("sol.py"), SOL).unwrap();
     std::fs::write(dir.path().join("in"), &input).unwrap();
-    let limits = run_limits(&Limits::default());
-    let spec = RunSpec {
-        argv: program.argv(tools),
-        stdin: input.as_bytes(),
-        binds: vec![program.bind()],
-        cwd: "/tmp".into(),
-        limits,
+    let spec_for = |b: &Backend| {
+        let Build::Ready(program) = build(Language::Python, SOL, b).unwrap() else {
+            panic!("python does not compile")
+        };
+        RunSpec {
+            argv: program.argv(b),
+            stdin: input.as_bytes(),
+            binds: vec![program.bind()],
+            cwd: "/tmp".into(),
+            limits: run_limits(&Limits::default()),
+        }
     };
-    let (mut bare, mut harness) = (Vec::new(), Vec::new());
+    let namespaces = backend(SandboxKind::Namespaces).unwrap();
+    let spec = spec_for(&namespaces);
+    // The Docker backend joins when an engine answers (RLVR_BENCH_DOCKER=0 leaves it out).
+    let docker = (std::env::var("RLVR_BENCH_DOCKER").as_deref() != Ok("0"))
+        .then(|| {
+            backend(SandboxKind::Docker).map_err(|e| eprintln!("docker backend left out: {e}"))
+        })
+        .and_then(Result::ok);
+    let docker_spec = docker.as_ref().map(spec_for);
+    let (mut bare, mut harness, mut in_docker) = (Vec::new(), Vec::new(), Vec::new());
     for _ in 0..runs {
         let t = Instant::now();
         let status = Command::new(&tools.python)
@@ -72,9 +83,15 @@ fn harness_overhead_per_test_run() {
         bare.push(t.elapsed());
         assert!(status.success());
         let t = Instant::now();
-        let r = sandbox.run(&spec).unwrap();
+        let r = namespaces.sandbox.run(&spec).unwrap();
         harness.push(t.elapsed());
         assert_eq!(String::from_utf8_lossy(&r.stdout).trim(), "500500");
+        if let (Some(b), Some(spec)) = (&docker, &docker_spec) {
+            let t = Instant::now();
+            let r = b.sandbox.run(spec).unwrap();
+            in_docker.push(t.elapsed());
+            assert_eq!(String::from_utf8_lossy(&r.stdout).trim(), "500500");
+        }
     }
     let (bare_med, bare_mean) = stats(bare);
     let (h_med, h_mean) = stats(harness);
@@ -85,6 +102,17 @@ fn harness_overhead_per_test_run() {
         h_med / bare_med,
         h_mean / bare_mean
     );
+    if !in_docker.is_empty() {
+        let (d_med, d_mean) = stats(in_docker);
+        println!(
+            "docker backend (same runs, interleaved; one container per run): median {d_med:.2} ms \
+             mean {d_mean:.2} ms; ratio to bare median {:.3} mean {:.3}; overhead per run median \
+             {:.1} ms",
+            d_med / bare_med,
+            d_mean / bare_mean,
+            d_med - bare_med
+        );
+    }
 }
 
 #[test]

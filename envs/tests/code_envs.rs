@@ -38,8 +38,10 @@ async fn stdio_scores_wrong_and_slow_programs() {
         .await
         .unwrap();
     assert_eq!(slow.verdict, Verdict::LimitExceeded);
+    // A syntax error is a compile error (CE), not a runtime error.
     let broken = env.score(&task, "```python\ndef (\n```").await.unwrap();
-    assert_eq!(broken.verdict, Verdict::Wrong);
+    assert_eq!(broken.verdict, Verdict::Invalid);
+    assert_eq!(broken.details["verdict"], "CE");
     let missing = env.score(&task, "```cpp\nint main(){}\n```").await.unwrap();
     assert_eq!(missing.verdict, Verdict::Unparseable);
 }

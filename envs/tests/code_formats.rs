@@ -29,6 +29,7 @@ fn livecodebench_stdin_with_compressed_private_tests() {
     let options = JudgeOptions {
         reward: RewardMode::Fraction,
         stop_at_first_failure: false,
+        ..JudgeOptions::default()
     };
     let half = judge(
         &p.suite,
@@ -146,6 +147,32 @@ fn compile_errors_carry_the_compiler_message_and_cannot_read_secrets() {
         .compile_output
         .unwrap_or_default()
         .contains("mismatched types"));
+}
+
+#[test]
+fn python_syntax_errors_are_compile_errors_with_the_message() {
+    let p = parse_problem(&fixture("code_contests.json")).unwrap();
+    let r = judge(
+        &p.suite,
+        Language::Python,
+        "n = int(input()\nprint(n)\n",
+        &JudgeOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(r.verdict, TestVerdict::CE, "{r:?}");
+    assert!(r.tests.is_empty(), "{r:?}");
+    let message = r.compile_output.unwrap_or_default();
+    assert!(message.contains("SyntaxError"), "{message}");
+    assert!(message.contains("line 1"), "{message}");
+    // A Python program that compiles but fails when run is still a runtime error.
+    let r = judge(
+        &p.suite,
+        Language::Python,
+        "import no_such_module\n",
+        &JudgeOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(r.verdict, TestVerdict::RE, "{r:?}");
 }
 
 #[test]

@@ -1,9 +1,12 @@
 //! Turning a submission into something runnable: toolchains, compilation in the sandbox, and a cache
-//! of built programs keyed by the hash of (language, compiler, flags, source).
+//! of built programs keyed by the hash of (language, compiler, flags, backend, source).
 //!
-//! Compilers run in the sandbox too (as an unprivileged uid, with `/root` covered), so a program that
-//! `#include`s `/etc/shadow` gets a compile error, not the file. A built program lives in a directory
-//! of the cache that runs bind read-only at `/tmp/prog`.
+//! Compilers run in the process sandbox (as an unprivileged uid, with `/root` covered), so a program
+//! that `#include`s `/etc/shadow` gets a compile error, not the file. For the Docker backend they link
+//! statically, so the binary needs nothing from the image. A Python program is compiled to bytecode
+//! once (`compile()`, nothing written) by the interpreter that will run it, in the run's own backend,
+//! so a syntax error is a compile error with the interpreter's message. A built program lives in a
+//! directory of the cache that runs bind read-only at `/tmp/prog`.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -13,13 +16,22 @@ use std::time::Duration;
 use sha2::{Digest, Sha256};
 
 use super::language::Language;
-use super::sandbox::{Bind, Exit, ProcessSandbox, RunLimits, RunSpec, SandboxError};
+use super::sandbox::{
+    Bind, Exit, ProcessSandbox, RunLimits, RunSpec, Sandbox, SandboxError, SandboxKind,
+};
 
 /// Where runs see the program's directory.
 pub const PROGRAM_DIR: &str = "/tmp/prog";
 /// The driver of call-style tests, written beside every Python program.
 pub const DRIVER_FILE: &str = "driver.py";
 const DRIVER: &str = include_str!("driver.py");
+/// Compiles a Python source without running or writing anything; a syntax error exits 1 with the
+/// interpreter's message (the line, a caret, the error).
+const PY_CHECK: &str = "import sys, traceback\n\
+src = open(sys.argv[1], 'rb').read()\n\
+try:\n    compile(src, 'sol.py', 'exec')\n\
+except (SyntaxError, ValueError) as e:\n    \
+sys.stderr.write(''.join(traceback.format_exception_only(type(e), e)))\n    sys.exit(1)\n";
 
 /// The interpreters and compilers found on this machine.
 #[derive(Debug, Clone)]
@@ -92,6 +104,74 @@ pub fn environment() -> Result<&'static (Toolchains, ProcessSandbox), SandboxErr
     .map_err(|e| SandboxError::Unavailable(e.clone()))
 }
 
+/// Where programs run: a sandbox backend and the interpreter it sees.
+#[derive(Clone, Copy)]
+pub struct Backend {
+    pub kind: SandboxKind,
+    pub sandbox: &'static dyn Sandbox,
+    /// The Python interpreter's path inside the sandbox.
+    pub python: &'static str,
+    /// What names the backend's toolchain in the build cache (the image, for Docker).
+    cache_tag: &'static str,
+}
+
+impl std::fmt::Debug for Backend {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Backend")
+            .field("kind", &self.kind)
+            .field("python", &self.python)
+            .field("cache_tag", &self.cache_tag)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The backend of `kind`, set up on first use (the Docker one builds its image then, if missing).
+pub fn backend(kind: SandboxKind) -> Result<Backend, SandboxError> {
+    match kind {
+        SandboxKind::Namespaces => {
+            static TAG: OnceLock<String> = OnceLock::new();
+            static PYTHON: OnceLock<String> = OnceLock::new();
+            let (tools, sandbox) = environment()?;
+            let python = PYTHON.get_or_init(|| tools.python.to_string_lossy().into_owned());
+            Ok(Backend {
+                kind,
+                sandbox,
+                python,
+                cache_tag: TAG.get_or_init(|| format!("namespaces:{python}")),
+            })
+        }
+        SandboxKind::Docker => docker_backend(),
+    }
+}
+
+#[cfg(feature = "docker")]
+fn docker_backend() -> Result<Backend, SandboxError> {
+    use super::sandbox::docker::{DockerSandbox, PYTHON};
+    static TAG: OnceLock<String> = OnceLock::new();
+    let sandbox = DockerSandbox::get()?;
+    Ok(Backend {
+        kind: SandboxKind::Docker,
+        sandbox,
+        python: PYTHON,
+        cache_tag: TAG.get_or_init(|| format!("docker:{}", sandbox.image())),
+    })
+}
+
+#[cfg(not(feature = "docker"))]
+fn docker_backend() -> Result<Backend, SandboxError> {
+    Err(SandboxError::Unavailable(
+        "the docker sandbox needs rlvr-envs built with the `docker` feature".into(),
+    ))
+}
+
+/// How a compiled program is linked: dynamically against the host's libraries (the process sandbox
+/// sees the host's root), or statically (a container sees only its image).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Linking {
+    Dynamic,
+    Static,
+}
+
 /// A program ready to run.
 #[derive(Debug, Clone)]
 pub struct Program {
@@ -102,10 +182,10 @@ pub struct Program {
 
 impl Program {
     /// The command line of a run, as seen inside the sandbox.
-    pub fn argv(&self, tools: &Toolchains) -> Vec<String> {
+    pub fn argv(&self, backend: &Backend) -> Vec<String> {
         match self.language {
             Language::Python => vec![
-                tools.python.to_string_lossy().into_owned(),
+                backend.python.to_owned(),
                 format!("{PROGRAM_DIR}/{}", Language::Python.source_file()),
             ],
             Language::Cpp | Language::Rust => vec![format!("{PROGRAM_DIR}/prog")],
@@ -146,21 +226,25 @@ fn io(context: String) -> impl FnOnce(std::io::Error) -> SandboxError {
     move |source| SandboxError::Io { context, source }
 }
 
-fn compile_command(language: Language, tools: &Toolchains) -> Option<Vec<String>> {
+/// The compiler's command line (for the process sandbox), or the syntax check's (Python, run in
+/// the backend that will run the program).
+fn compile_command(
+    language: Language,
+    tools: &Toolchains,
+    linking: Linking,
+    python: &str,
+) -> Vec<String> {
     let out = "/tmp/build/prog".to_owned();
     let src = format!("/tmp/build/{}", language.source_file());
-    match language {
-        Language::Python => None,
-        Language::Cpp => Some(vec![
+    let mut argv = match language {
+        Language::Python => vec![python.to_owned(), "-c".into(), PY_CHECK.into(), src.clone()],
+        Language::Cpp => vec![
             tools.gxx.to_string_lossy().into_owned(),
             "-std=c++17".into(),
             "-O2".into(),
             "-pipe".into(),
-            "-o".into(),
-            out,
-            src,
-        ]),
-        Language::Rust => Some(vec![
+        ],
+        Language::Rust => vec![
             tools.rustc.as_ref().map_or_else(
                 || "/usr/bin/rustc".to_owned(),
                 |p| p.to_string_lossy().into_owned(),
@@ -168,24 +252,54 @@ fn compile_command(language: Language, tools: &Toolchains) -> Option<Vec<String>
             "-O".into(),
             "--edition".into(),
             "2021".into(),
-            "-o".into(),
-            out,
-            src,
-        ]),
+        ],
+    };
+    if language.is_compiled() {
+        if linking == Linking::Static {
+            argv.push(match language {
+                Language::Rust => "-Ctarget-feature=+crt-static".into(),
+                _ => "-static".into(),
+            });
+        }
+        argv.extend(["-o".into(), out, src]);
     }
+    argv
 }
 
-/// Builds (or finds in the cache) the program for `source`.
-pub fn build(language: Language, source: &str) -> Result<Build, SandboxError> {
-    let (tools, sandbox) = environment()?;
-    let command = compile_command(language, tools);
+/// Builds (or finds in the cache) the program for `source`, to run in `backend`.
+pub fn build(language: Language, source: &str, backend: &Backend) -> Result<Build, SandboxError> {
+    let linking = match backend.kind {
+        SandboxKind::Namespaces => Linking::Dynamic,
+        SandboxKind::Docker => Linking::Static,
+    };
+    build_with(language, source, linking, backend)
+}
+
+/// Builds a compiled program linked statically on the host (the Docker backend's own runner).
+pub fn build_static_on_host(language: Language, source: &str) -> Result<Build, SandboxError> {
+    let host = backend(SandboxKind::Namespaces)?;
+    build_with(language, source, Linking::Static, &host)
+}
+
+fn build_with(
+    language: Language,
+    source: &str,
+    linking: Linking,
+    backend: &Backend,
+) -> Result<Build, SandboxError> {
+    // Compilers always run in the process sandbox, which sees the host's toolchains.
+    let (tools, host_sandbox) = environment()?;
+    let command = compile_command(language, tools, linking, backend.python);
     let mut hasher = Sha256::new();
     // Bump when the build steps or limits change, so stale results are not reused.
-    hasher.update(b"rlvr-build-2\0");
+    hasher.update(b"rlvr-build-3\0");
     hasher.update(language.name().as_bytes());
     hasher.update([0]);
-    if let Some(c) = &command {
-        hasher.update(c.join(" ").as_bytes());
+    hasher.update(command.join(" ").as_bytes());
+    hasher.update([0]);
+    if !language.is_compiled() {
+        // The syntax check's verdict depends on the interpreter that runs it.
+        hasher.update(backend.cache_tag.as_bytes());
     }
     hasher.update([0]);
     hasher.update(DRIVER.as_bytes());
@@ -219,14 +333,20 @@ pub fn build(language: Language, source: &str) -> Result<Build, SandboxError> {
     for f in [language.source_file(), DRIVER_FILE] {
         set_mode(&work.path().join(f), 0o644)?;
     }
-    if let Some(argv) = command {
+    {
+        let sandbox: &dyn Sandbox = if language.is_compiled() {
+            host_sandbox
+        } else {
+            backend.sandbox
+        };
         let run = sandbox.run(&RunSpec {
-            argv,
+            argv: command,
             stdin: b"",
             binds: vec![Bind {
                 host: work.path().to_path_buf(),
                 inside: "/tmp/build".into(),
-                writable: true,
+                // A syntax check only reads.
+                writable: language.is_compiled(),
             }],
             cwd: "/tmp/build".into(),
             limits: RunLimits {
@@ -239,8 +359,8 @@ pub fn build(language: Language, source: &str) -> Result<Build, SandboxError> {
                 tmpfs_bytes: 512 << 20,
             },
         })?;
-        let built = work.path().join("prog");
-        if run.exit != Exit::Code(0) || !built.is_file() {
+        let built = !language.is_compiled() || work.path().join("prog").is_file();
+        if run.exit != Exit::Code(0) || !built {
             let mut message = String::from_utf8_lossy(&run.stderr).into_owned();
             message.push_str(&String::from_utf8_lossy(&run.stdout));
             if run.wall_exceeded
@@ -261,7 +381,7 @@ pub fn build(language: Language, source: &str) -> Result<Build, SandboxError> {
         // Another build of the same source won the race; use its result.
         let _ = fs::remove_dir_all(&staged);
     }
-    build(language, source)
+    build_with(language, source, linking, backend)
 }
 
 fn set_mode(path: &Path, mode: u32) -> Result<(), SandboxError> {

@@ -11,6 +11,7 @@ use super::formats::parse_problem;
 use super::judge::{judge, JudgeError, JudgeOptions};
 use super::language::Language;
 use super::report::{Report, RewardMode, TestVerdict};
+use super::sandbox::SandboxKind;
 use super::suite::{Mode, TestSuite};
 use crate::api::{Environment, Message, Outcome, Task, Verdict};
 use crate::error::{EnvError, Result};
@@ -33,6 +34,9 @@ pub struct CodeConfig {
     pub reward: RewardMode,
     #[serde(default = "yes")]
     pub stop_at_first_failure: bool,
+    /// `"namespaces"` (the process sandbox, default) or `"docker"` (one container per run).
+    #[serde(default)]
+    pub sandbox: SandboxKind,
 }
 
 fn python() -> Language {
@@ -49,6 +53,7 @@ impl Default for CodeConfig {
             language: Language::Python,
             reward: RewardMode::AllOrNothing,
             stop_at_first_failure: true,
+            sandbox: SandboxKind::Namespaces,
         }
     }
 }
@@ -329,6 +334,7 @@ impl Environment for CodeEnv {
         let options = JudgeOptions {
             reward: self.config.reward,
             stop_at_first_failure: self.config.stop_at_first_failure,
+            sandbox: self.config.sandbox,
         };
         match judge_async(suite, language, source.to_owned(), options).await {
             Ok(report) => Ok(outcome_of(&report)),

@@ -5,11 +5,11 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::build::{self, Build, Program, Toolchains};
+use super::build::{self, Backend, Build, Program};
 use super::checker;
 use super::language::Language;
 use super::report::{clip, Report, RewardMode, TestReport, TestVerdict};
-use super::sandbox::{Bind, Exit, ProcessSandbox, RunLimits, RunResult, RunSpec, SandboxError};
+use super::sandbox::{Bind, Exit, RunLimits, RunResult, RunSpec, SandboxError, SandboxKind};
 use super::suite::{Checker, Limits, Mode, TestCase, TestSuite};
 
 /// How to judge.
@@ -21,6 +21,9 @@ pub struct JudgeOptions {
     /// Stop at the first failing test (the rest count as not passed).
     #[serde(default = "yes")]
     pub stop_at_first_failure: bool,
+    /// Which sandbox runs the program (and a Python program's syntax check).
+    #[serde(default)]
+    pub sandbox: SandboxKind,
 }
 
 fn yes() -> bool {
@@ -32,6 +35,7 @@ impl Default for JudgeOptions {
         JudgeOptions {
             reward: RewardMode::AllOrNothing,
             stop_at_first_failure: true,
+            sandbox: SandboxKind::Namespaces,
         }
     }
 }
@@ -71,7 +75,8 @@ pub fn judge(
         report.compile_output = Some("call-style problems take Python solutions only".into());
         return Ok(report);
     }
-    let program = match build::build(language, source)? {
+    let backend = build::backend(options.sandbox)?;
+    let program = match build::build(language, source, &backend)? {
         Build::Ready(p) => p,
         Build::CompileError(message) => {
             report.verdict = TestVerdict::CE;
@@ -80,7 +85,7 @@ pub fn judge(
         }
     };
     let checker = match &suite.checker {
-        Checker::Program { language, source } => match build::build(*language, source)? {
+        Checker::Program { language, source } => match build::build(*language, source, &backend)? {
             Build::Ready(p) => Some(p),
             Build::CompileError(m) => {
                 return Err(JudgeError::Checker(format!(
@@ -91,9 +96,8 @@ pub fn judge(
         },
         _ => None,
     };
-    let (tools, sandbox) = build::environment()?;
     for (index, test) in suite.tests.iter().enumerate() {
-        let mut t = run_test(sandbox, tools, &program, suite, test, checker.as_ref())?;
+        let mut t = run_test(&backend, &program, suite, test, checker.as_ref())?;
         t.index = index;
         let failed = t.verdict != TestVerdict::AC;
         if failed && report.verdict == TestVerdict::AC {
@@ -129,22 +133,21 @@ pub fn run_limits(limits: &Limits) -> RunLimits {
 }
 
 fn run_test(
-    sandbox: &ProcessSandbox,
-    tools: &Toolchains,
+    backend: &Backend,
     program: &Program,
     suite: &TestSuite,
     test: &TestCase,
     checker: Option<&Program>,
 ) -> Result<TestReport, JudgeError> {
-    let mut argv = program.argv(tools);
+    let mut argv = program.argv(backend);
     if let Mode::Call { func_name, .. } = &suite.mode {
         argv = vec![
-            tools.python.to_string_lossy().into_owned(),
+            backend.python.to_owned(),
             format!("{}/{}", build::PROGRAM_DIR, build::DRIVER_FILE),
             func_name.clone(),
         ];
     }
-    let run = sandbox.run(&RunSpec {
+    let run = backend.sandbox.run(&RunSpec {
         argv,
         stdin: test.input.as_bytes(),
         binds: vec![program.bind()],
@@ -198,7 +201,7 @@ fn run_test(
             },
             _,
         ) => check_call(&output, &test.output, *unwrap_singleton),
-        (Mode::Stdio, Some(checker)) => run_checker(sandbox, tools, checker, test, &run.stdout)?,
+        (Mode::Stdio, Some(checker)) => run_checker(backend, checker, test, &run.stdout)?,
         (Mode::Stdio, None) => {
             let ok = match &suite.checker {
                 Checker::Exact => checker::exact(&output, &test.output),
@@ -226,6 +229,9 @@ fn run_test(
 fn limit_or_crash(run: &RunResult, limits: &Limits) -> Option<TestVerdict> {
     if run.output_exceeded || run.exit == Exit::Signal(libc::SIGXFSZ) {
         return Some(TestVerdict::OLE);
+    }
+    if run.memory_exceeded {
+        return Some(TestVerdict::MLE);
     }
     // RLIMIT_CPU's hard limit ends a spinning program with SIGKILL at (about) the limit itself, so a
     // SIGKILL with the CPU budget spent is a time limit, not a crash.
@@ -292,8 +298,7 @@ fn check_call(output: &str, expected: &str, unwrap_singleton: bool) -> (bool, Op
 
 /// Runs a testlib-style checker: `checker input output answer`.
 fn run_checker(
-    sandbox: &ProcessSandbox,
-    tools: &Toolchains,
+    backend: &Backend,
     checker: &Program,
     test: &TestCase,
     output: &[u8],
@@ -315,9 +320,9 @@ fn run_checker(
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755))
         .map_err(|e| JudgeError::Checker(format!("chmod: {e}")))?;
-    let mut argv = checker.argv(tools);
+    let mut argv = checker.argv(backend);
     argv.extend(["/tmp/check/input", "/tmp/check/output", "/tmp/check/answer"].map(String::from));
-    let run = sandbox.run(&RunSpec {
+    let run = backend.sandbox.run(&RunSpec {
         argv,
         stdin: b"",
         binds: vec![

@@ -20,7 +20,17 @@ pub struct OurContainer {
 
 /// Every container (running or not) labelled as ours.
 pub async fn list(docker: &Docker) -> SweResult<Vec<OurContainer>> {
-    let filters: HashMap<&str, Vec<&str>> = [("label", vec![LABEL_OWNER])].into_iter().collect();
+    list_labelled(docker, LABEL_OWNER, LABEL_PID).await
+}
+
+/// Every container (running or not) carrying the label `owner`, with its owning pid read from the
+/// label `pid` (the code verifier's Docker backend labels its containers the same way).
+pub async fn list_labelled(
+    docker: &Docker,
+    owner: &str,
+    pid: &str,
+) -> SweResult<Vec<OurContainer>> {
+    let filters: HashMap<&str, Vec<&str>> = [("label", vec![owner])].into_iter().collect();
     let options = ListContainersOptionsBuilder::new()
         .all(true)
         .filters(&filters)
@@ -41,7 +51,7 @@ pub async fn list(docker: &Docker) -> SweResult<Vec<OurContainer>> {
                 .to_owned(),
             pid: c
                 .labels
-                .and_then(|l| l.get(LABEL_PID).and_then(|p| p.parse().ok())),
+                .and_then(|l| l.get(pid).and_then(|p| p.parse().ok())),
         })
         .collect();
     found.sort_by(|a, b| a.name.cmp(&b.name));
@@ -60,8 +70,17 @@ pub async fn remove_all(docker: &Docker) -> SweResult<Vec<String>> {
 
 /// Removes containers whose owner process no longer runs on this host; returns their names.
 pub async fn reap_orphans(docker: &Docker) -> SweResult<Vec<String>> {
+    reap_orphans_labelled(docker, LABEL_OWNER, LABEL_PID).await
+}
+
+/// [`reap_orphans`] for containers labelled `owner`, their owning pid in the label `pid`.
+pub async fn reap_orphans_labelled(
+    docker: &Docker,
+    owner: &str,
+    pid: &str,
+) -> SweResult<Vec<String>> {
     let mut removed = Vec::new();
-    for c in list(docker).await? {
+    for c in list_labelled(docker, owner, pid).await? {
         let alive = c
             .pid
             .is_some_and(|pid| std::path::Path::new(&format!("/proc/{pid}")).exists());

@@ -4,8 +4,10 @@
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+use rlvr_envs::code::build::backend;
 use rlvr_envs::code::judge::run_limits;
 use rlvr_envs::code::sandbox::slots::is_sandbox_uid;
+use rlvr_envs::code::sandbox::SandboxKind;
 use rlvr_envs::code::suite::{Checker, Limits, Mode, TestCase, TestSuite};
 use rlvr_envs::code::{judge, JudgeOptions, Language, Report, TestVerdict};
 
@@ -51,14 +53,35 @@ pub fn sandbox_processes() -> Vec<String> {
 
 /// Judges a program, checks the verdict, the time it took and that nothing is left running.
 pub fn run(language: Language, source: &str, expected: TestVerdict, output: &str) -> Report {
+    run_in(SandboxKind::Namespaces, language, source, expected, output)
+}
+
+/// [`run`] in the given backend. A container's start and removal are outside the program's time, so
+/// the Docker backend's budget has a few seconds more.
+pub fn run_in(
+    kind: SandboxKind,
+    language: Language,
+    source: &str,
+    expected: TestVerdict,
+    output: &str,
+) -> Report {
     let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     let s = suite("", output);
     // Build first so the timing below is the run's alone.
-    rlvr_envs::code::build::build(language, source).unwrap();
+    let b = backend(kind).unwrap();
+    rlvr_envs::code::build::build(language, source, &b).unwrap();
+    let options = JudgeOptions {
+        sandbox: kind,
+        ..JudgeOptions::default()
+    };
     let start = Instant::now();
-    let report = judge(&s, language, source, &JudgeOptions::default()).unwrap();
+    let report = judge(&s, language, source, &options).unwrap();
     let took = start.elapsed();
-    let budget = run_limits(&s.limits).wall + Duration::from_secs(1);
+    let slack = match kind {
+        SandboxKind::Namespaces => Duration::from_secs(1),
+        _ => Duration::from_secs(4),
+    };
+    let budget = run_limits(&s.limits).wall + slack;
     assert_eq!(report.verdict, expected, "{report:#?}");
     assert!(took <= budget, "took {took:?}, budget {budget:?}");
     let left = sandbox_processes();

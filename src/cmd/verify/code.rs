@@ -10,6 +10,7 @@ use std::time::Instant;
 use anyhow::{bail, Context};
 use rlvr_envs::code::fence;
 use rlvr_envs::code::formats::parse_problem;
+use rlvr_envs::code::sandbox::SandboxKind;
 use rlvr_envs::code::{judge, JudgeOptions, Language, Report, RewardMode, TestVerdict};
 use rlvr_envs::extract::strip_think;
 use serde_json::{json, Value};
@@ -52,6 +53,9 @@ pub struct CodeArgs {
     /// Print the batch summary as JSON (a single report is always JSON).
     #[arg(long)]
     json: bool,
+    /// Where programs run: namespaces (the process sandbox) or docker (one container per run).
+    #[arg(long, default_value = "namespaces", value_name = "namespaces|docker")]
+    sandbox: SandboxKind,
 }
 
 pub fn run(args: CodeArgs) -> anyhow::Result<ExitCode> {
@@ -62,6 +66,7 @@ pub fn run(args: CodeArgs) -> anyhow::Result<ExitCode> {
             RewardMode::AllOrNothing
         },
         stop_at_first_failure: !args.all_tests,
+        sandbox: args.sandbox,
     };
     match (&args.problem, &args.response, &args.input, &args.output) {
         (Some(problem), Some(response), None, None) => {

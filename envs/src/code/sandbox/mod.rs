@@ -1,4 +1,12 @@
-//! Running untrusted programs: the process sandbox (namespaces, an unprivileged uid, rlimits, seccomp).
+//! Running untrusted programs: two backends behind the [`Sandbox`] trait, chosen by [`SandboxKind`].
+//! - the process sandbox ([`ProcessSandbox`]: namespaces, an unprivileged uid, rlimits, seccomp), the
+//!   default: a run costs a `clone`, not a container;
+//! - the Docker backend (`docker` module, feature `docker`): one locked-down container per run, for
+//!   full isolation (its own network stack, cgroup memory and pids limits, the engine's seccomp).
+//!
+//! Memory and process caps are rlimits in the process sandbox, not cgroups: cgroups v2 would count a
+//! run's memory exactly, but the machines this was built on mount the v1 hierarchy (the unified
+//! hierarchy there has no memory or pids controller), and the Docker backend covers the cgroup case.
 //!
 //! One run of the process sandbox:
 //! - a helper is cloned into new PID, mount and IPC namespaces and becomes PID 1 there; when it exits
@@ -13,6 +21,8 @@
 //! - the harness reads stdout and stderr as they come, cuts stdout at the output cap and kills the
 //!   run at the wall-clock limit.
 
+#[cfg(feature = "docker")]
+pub mod docker;
 mod seccomp;
 pub mod slots;
 mod sys;
@@ -43,6 +53,54 @@ pub enum SandboxError {
     },
     #[error("sandbox unavailable: {0}")]
     Unavailable(String),
+}
+
+/// Which backend runs programs. Typed config (`sandbox = "namespaces" | "docker"`).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum SandboxKind {
+    /// The process sandbox: namespaces, a private uid, rlimits, seccomp (needs root).
+    #[default]
+    Namespaces,
+    /// One container per run through the Docker engine (needs the `docker` feature and an engine).
+    Docker,
+}
+
+impl SandboxKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            SandboxKind::Namespaces => "namespaces",
+            SandboxKind::Docker => "docker",
+        }
+    }
+}
+
+impl std::fmt::Display for SandboxKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl std::str::FromStr for SandboxKind {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "namespaces" | "namespace" | "process" => Ok(SandboxKind::Namespaces),
+            "docker" => Ok(SandboxKind::Docker),
+            _ => Err(format!(
+                "unknown sandbox {s:?}; expected namespaces or docker"
+            )),
+        }
+    }
+}
+
+/// A backend that runs one program to its end or its limits. Both backends give the same facts, so
+/// the judge's verdicts do not depend on the backend.
+pub trait Sandbox: Send + Sync {
+    fn run(&self, spec: &RunSpec) -> Result<RunResult, SandboxError>;
 }
 
 fn io_err(context: impl Into<String>) -> impl FnOnce(std::io::Error) -> SandboxError {
@@ -108,6 +166,9 @@ pub struct RunResult {
     pub stderr: Vec<u8>,
     pub output_exceeded: bool,
     pub wall_exceeded: bool,
+    /// A memory cgroup killed the run (the Docker backend); the process sandbox's memory limit is
+    /// an rlimit, which shows as a failed allocation instead.
+    pub memory_exceeded: bool,
 }
 
 /// Bytes of stderr kept for messages.
@@ -349,6 +410,12 @@ impl ProcessSandbox {
     }
 }
 
+impl Sandbox for ProcessSandbox {
+    fn run(&self, spec: &RunSpec) -> Result<RunResult, SandboxError> {
+        ProcessSandbox::run(self, spec)
+    }
+}
+
 fn cstr(bytes: &[u8]) -> Result<CString, SandboxError> {
     CString::new(bytes)
         .map_err(|_| SandboxError::Unavailable("an argument holds a NUL byte".into()))
@@ -465,6 +532,7 @@ impl Watched {
             stderr: self.stderr,
             output_exceeded: self.output_exceeded,
             wall_exceeded: self.wall_exceeded,
+            memory_exceeded: false,
         };
         match rec.first() {
             Some(&sys::REPORT) if rec.len() >= sys::REPORT_LEN => {
