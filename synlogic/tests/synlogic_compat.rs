@@ -369,6 +369,8 @@ fn campsite_gold_is_accepted() {
         |_| true,
     );
     assert_eq!(n, records("campsite").len());
+}
+
 /// SynLogic's `current_mines` as the tuple list its prompt asks for.
 fn mine_list(cells: &Value) -> String {
     let cells: Vec<String> = cells

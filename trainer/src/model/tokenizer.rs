@@ -33,18 +33,20 @@ impl Tokenizer {
         }
     }
 
-    /// Ids outside the tokenizer's range are an error; invalid UTF-8 from bytes is replaced.
+    /// Decodes generated ids. Byte-level: invalid UTF-8, and ids that are no byte (a checkpoint
+    /// whose vocabulary is larger than 256 without a `tokenizer.json`), become U+FFFD, so a model's
+    /// odd output is scored as text rather than ending the run. HF: negative ids are an error.
     pub fn decode(&self, ids: &[i64]) -> Result<String, ModelError> {
         match self {
             Tokenizer::Bytes => {
-                let bytes = ids
-                    .iter()
-                    .map(|&i| {
-                        u8::try_from(i)
-                            .map_err(|_| ModelError::Tokenizer(format!("id {i} is not a byte")))
-                    })
-                    .collect::<Result<Vec<u8>, _>>()?;
-                Ok(String::from_utf8_lossy(&bytes).into_owned())
+                let mut text = String::new();
+                for run in ids.split(|&i| u8::try_from(i).is_err()) {
+                    let bytes: Vec<u8> = run.iter().map(|&i| i as u8).collect();
+                    text.push_str(&String::from_utf8_lossy(&bytes));
+                    text.push(char::REPLACEMENT_CHARACTER);
+                }
+                text.pop(); // the separator after the last run
+                Ok(text)
             }
             Tokenizer::Hf(t) => {
                 let ids = ids
@@ -58,5 +60,22 @@ impl Tokenizer {
                     .map_err(|e| ModelError::Tokenizer(e.to_string()))
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bytes_round_trip_and_odd_ids_become_replacement_characters() {
+        let t = Tokenizer::Bytes;
+        let ids = t.encode("héllo").unwrap();
+        assert_eq!(t.decode(&ids).unwrap(), "héllo");
+        assert_eq!(t.decode(&[104, 19513, 105]).unwrap(), "h\u{fffd}i");
+        assert_eq!(t.decode(&[-1]).unwrap(), "\u{fffd}");
+        assert_eq!(t.decode(&[]).unwrap(), "");
+        // A lone continuation byte is invalid UTF-8: replaced, not an error.
+        assert_eq!(t.decode(&[0x80, 65]).unwrap(), "\u{fffd}A");
     }
 }

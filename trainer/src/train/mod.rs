@@ -27,6 +27,9 @@ use crate::model::{MiniMaxConfig, MiniMaxForCausalLM, ModelError};
 use crate::optim::AdamW;
 use crate::rollout::{ChatFormat, RolloutError, TaskMix};
 
+/// The vocabulary of the byte-level tokenizer: one id per byte.
+const BYTE_VOCAB: i64 = 256;
+
 #[derive(Debug, thiserror::Error)]
 pub enum TrainError {
     #[error("model: {0}")]
@@ -88,8 +91,9 @@ pub fn parse_device(s: &str) -> Result<Device, String> {
     }
 }
 
-/// The model config of a run: the preset with `vocab_size` raised to hold every byte when the
-/// tokenizer is byte-level.
+/// The model config of a run without a checkpoint: the preset, its overrides, and a 256-token
+/// vocabulary, because such a run uses the byte-level tokenizer: a larger LM head could sample ids
+/// no byte decodes to, a smaller one could not encode every prompt.
 fn model_config(config: &TrainConfig) -> Result<MiniMaxConfig, TrainError> {
     let mut cfg = MiniMaxConfig::preset(&config.model.preset)?;
     if !config.model.overrides.is_null() {
@@ -110,7 +114,7 @@ fn model_config(config: &TrainConfig) -> Result<MiniMaxConfig, TrainError> {
         cfg = serde_json::from_value(merged)
             .map_err(|e| TrainError::Config(format!("model.overrides: {e}")))?;
     }
-    cfg.vocab_size = cfg.vocab_size.max(256);
+    cfg.vocab_size = BYTE_VOCAB;
     Ok(cfg)
 }
 
