@@ -17,7 +17,14 @@ fn eval(dir: &Path, repos: &str, predictions: &str, run_id: &str) -> Value {
     let out = Command::new(env!("CARGO_BIN_EXE_rlvr"))
         .args(["swe", "eval", "--dataset"])
         .arg(dataset())
-        .args(["--predictions", predictions, "--run-id", run_id, "--repos", repos])
+        .args([
+            "--predictions",
+            predictions,
+            "--run-id",
+            run_id,
+            "--repos",
+            repos,
+        ])
         .args(["--workers", "2", "--timeout", "900", "--json", "--log-dir"])
         .arg(dir.join("logs"))
         .arg("--report-dir")
@@ -78,14 +85,24 @@ fn gold_resolves_and_the_test_patch_alone_does_not_on_real_lite_instances() {
         lines.push('\n');
     }
     std::fs::write(&preds, lines).unwrap();
-    let alone = eval(dir.path(), &repos, preds.to_str().unwrap(), "lite-tests-only");
+    let alone = eval(
+        dir.path(),
+        &repos,
+        preds.to_str().unwrap(),
+        "lite-tests-only",
+    );
     assert_eq!(alone["resolved_instances"], 0, "{alone}");
     assert_eq!(alone["completed_instances"], instances.len(), "{alone}");
 
     // This test's runs only: other users of the engine may be evaluating at the same time.
     for run in ["lite-gold", "lite-tests-only"] {
         let left = Command::new("docker")
-            .args(["ps", "-aq", "--filter", &format!("label=rlvr.swe.run={run}")])
+            .args([
+                "ps",
+                "-aq",
+                "--filter",
+                &format!("label=rlvr.swe.run={run}"),
+            ])
             .output()
             .expect("docker ps");
         assert!(

@@ -9,9 +9,7 @@ use rlvr_datasets::SweInstance;
 use serde::{Deserialize, Serialize};
 
 use crate::swe::error::{SweError, SweResult};
-use crate::swe::specs::{
-    assess, merge_requirements, requirements_lines, Serviceability, Tables,
-};
+use crate::swe::specs::{assess, merge_requirements, requirements_lines, Serviceability, Tables};
 
 /// One (repository, environment) pair.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -152,7 +150,9 @@ pub fn derive(
     let mut conda = Vec::new();
     match spec.packages.as_deref() {
         Some("requirements.txt") => {
-            let paths = recipe.map(|r| r.requirements_paths.as_slice()).unwrap_or(&[]);
+            let paths = recipe
+                .map(|r| r.requirements_paths.as_slice())
+                .unwrap_or(&[]);
             let found = paths.iter().find_map(|path| {
                 let text = files.read(repo, environment_setup_commit, path)?;
                 Some((path, text))
@@ -177,12 +177,8 @@ pub fn derive(
         (Some(_), Some(recipe)) => &recipe.install_requires,
         _ => &[],
     };
-    let pip_packages = merge_requirements(&[
-        install_requires,
-        &requirements,
-        &conda,
-        &spec.pip_packages,
-    ]);
+    let pip_packages =
+        merge_requirements(&[install_requires, &requirements, &conda, &spec.pip_packages]);
     let pythonpath = match (&spec.install, recipe) {
         (Some(_), Some(recipe)) => recipe.pythonpath.clone(),
         _ => vec![".".to_owned()],
@@ -341,9 +337,18 @@ mod tests {
 
     #[test]
     fn a_missing_requirements_file_names_the_commit() {
-        let err = derive("pallets/flask", "2.3", "setup", Tables::embedded(), &no_files())
-            .unwrap_err();
-        assert!(err.contains("requirements/dev.txt") && err.contains("setup"), "{err}");
+        let err = derive(
+            "pallets/flask",
+            "2.3",
+            "setup",
+            Tables::embedded(),
+            &no_files(),
+        )
+        .unwrap_err();
+        assert!(
+            err.contains("requirements/dev.txt") && err.contains("setup"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -353,16 +358,16 @@ mod tests {
             instance("x__y-1", "nobody/nothing", "1.0"),
             instance("x__y-2", "nobody/nothing", "1.0"),
         ];
-        let err = EnvironmentTable::derive(&instances, Tables::embedded(), &no_files())
-            .unwrap_err();
+        let err =
+            EnvironmentTable::derive(&instances, Tables::embedded(), &no_files()).unwrap_err();
         let SweError::Unservable(items) = &err else {
             panic!("{err}")
         };
         let ids: Vec<&str> = items.iter().map(|(id, _)| id.as_str()).collect();
         assert_eq!(ids, ["x__y-1", "x__y-2"]);
         assert!(err.to_string().contains("nobody/nothing"), "{err}");
-        let ok = EnvironmentTable::derive(&instances[..1], Tables::embedded(), &no_files())
-            .unwrap();
+        let ok =
+            EnvironmentTable::derive(&instances[..1], Tables::embedded(), &no_files()).unwrap();
         assert!(ok.get("marshmallow-code/marshmallow", "3.0").is_some());
     }
 
@@ -421,6 +426,10 @@ mod tests {
         assert_eq!(derived.spec.python, "3.11");
         // No install step: the checkout's root is the import root.
         assert_eq!(derived.spec.pythonpath, ["."]);
-        assert!(derived.notes.iter().any(|n| n.contains("3.10")), "{:?}", derived.notes);
+        assert!(
+            derived.notes.iter().any(|n| n.contains("3.10")),
+            "{:?}",
+            derived.notes
+        );
     }
 }

@@ -37,7 +37,10 @@ impl BaseArgs {
 
     /// One base image per Python version the environments use, from the Debian suite that ships
     /// it (`--suite` does not apply: the interpreter decides).
-    pub fn bases_for(&self, table: &EnvironmentTable) -> anyhow::Result<BTreeMap<String, BaseImage>> {
+    pub fn bases_for(
+        &self,
+        table: &EnvironmentTable,
+    ) -> anyhow::Result<BTreeMap<String, BaseImage>> {
         let mut bases = BTreeMap::new();
         for spec in table.iter() {
             if bases.contains_key(&spec.python) {

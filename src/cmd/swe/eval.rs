@@ -60,7 +60,12 @@ pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
         .repos
         .clone()
         .unwrap_or_else(|| args.dataset.with_file_name("repos"));
-    let table = common::environments(args.environments.as_ref(), &args.dataset, &instances, &repos)?;
+    let table = common::environments(
+        args.environments.as_ref(),
+        &args.dataset,
+        &instances,
+        &repos,
+    )?;
     let bases = args.base.bases_for(&table)?;
     let config = RunConfig {
         run_id: args.run_id.clone(),

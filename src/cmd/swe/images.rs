@@ -84,15 +84,16 @@ pub fn run(args: ImagesArgs) -> anyhow::Result<ExitCode> {
                             base_tags.insert(python, tag);
                         }
                         for spec in table.iter() {
-                            let tag =
-                                images::env::ensure(&docker, &base_tags[&spec.python], spec, &repos)
-                                    .await
-                                    .with_context(|| {
-                                        format!(
-                                            "building the image of {}@{}",
-                                            spec.repo, spec.version
-                                        )
-                                    })?;
+                            let tag = images::env::ensure(
+                                &docker,
+                                &base_tags[&spec.python],
+                                spec,
+                                &repos,
+                            )
+                            .await
+                            .with_context(|| {
+                                format!("building the image of {}@{}", spec.repo, spec.version)
+                            })?;
                             built.push(tag);
                         }
                     }

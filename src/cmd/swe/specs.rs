@@ -63,7 +63,13 @@ pub fn run(args: SpecsArgs) -> anyhow::Result<ExitCode> {
             } else {
                 &instance.environment_setup_commit
             };
-            match derive(&instance.repo, &instance.version, setup, Tables::embedded(), &files) {
+            match derive(
+                &instance.repo,
+                &instance.version,
+                setup,
+                Tables::embedded(),
+                &files,
+            ) {
                 Ok(derived) => match serviceability(&instance.repo, &instance.version) {
                     Serviceability::Serve {
                         interpreter,

@@ -97,8 +97,9 @@ async fn host_python(python: &str) -> String {
             .flatten()
             .filter(|e| {
                 let name = e.file_name().to_string_lossy().into_owned();
-                name.strip_prefix(python)
-                    .is_some_and(|rest| rest.starts_with('.') && rest[1..].chars().all(|c| c.is_ascii_digit()))
+                name.strip_prefix(python).is_some_and(|rest| {
+                    rest.starts_with('.') && rest[1..].chars().all(|c| c.is_ascii_digit())
+                })
             })
             .map(|e| e.path().join("bin").join(format!("python{python}")))
             .filter(|p| p.is_file())
@@ -190,7 +191,10 @@ mod tests {
     #[test]
     fn the_missing_distribution_is_read_from_pips_error() {
         let err = "pip download ...: exit status: 1: ERROR: Could not find a version that satisfies the requirement MarkupSafe==2.1.1 (from versions: 2.1.2)\nERROR: No matching distribution found for MarkupSafe==2.1.1";
-        assert_eq!(missing_distribution(err).as_deref(), Some("MarkupSafe==2.1.1"));
+        assert_eq!(
+            missing_distribution(err).as_deref(),
+            Some("MarkupSafe==2.1.1")
+        );
         assert_eq!(missing_distribution("ERROR: network"), None);
     }
 }

@@ -132,7 +132,8 @@ pub struct OfflineTable {
 }
 
 static OFFLINE: LazyLock<OfflineTable> = LazyLock::new(|| {
-    serde_json::from_str(include_str!("offline.json")).expect("offline.json is checked by the tests")
+    serde_json::from_str(include_str!("offline.json"))
+        .expect("offline.json is checked by the tests")
 });
 
 impl OfflineTable {
@@ -295,10 +296,7 @@ pub fn requirement_name(requirement: &str) -> Option<String> {
     if name.is_empty() {
         return None;
     }
-    Some(
-        name.to_ascii_lowercase()
-            .replace(['_', '.'], "-"),
-    )
+    Some(name.to_ascii_lowercase().replace(['_', '.'], "-"))
 }
 
 /// The requirement lines of a requirements file, as SWE-bench 4.1.0's `get_requirements_by_commit`
@@ -313,7 +311,10 @@ pub fn requirements_lines(
     let dir = path.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
     let keep = |line: &str| {
         let line = line.trim();
-        !line.is_empty() && !line.starts_with('#') && !line.starts_with('-') && !line.starts_with(".[")
+        !line.is_empty()
+            && !line.starts_with('#')
+            && !line.starts_with('-')
+            && !line.starts_with(".[")
     };
     let strip = |line: &str| {
         // Inline comments (` # via ...`) are not part of the requirement.

@@ -20,9 +20,18 @@ fn embedded_tables_parse() {
 #[test]
 fn nearest_interpreter_prefers_the_oldest_at_least_as_new() {
     let available = interpreters();
-    assert_eq!(nearest_interpreter("3.9", &available).unwrap().suite, "bullseye");
-    assert_eq!(nearest_interpreter("3.10", &available).unwrap().suite, "bookworm");
-    assert_eq!(nearest_interpreter("3.14", &available).unwrap().suite, "trixie");
+    assert_eq!(
+        nearest_interpreter("3.9", &available).unwrap().suite,
+        "bullseye"
+    );
+    assert_eq!(
+        nearest_interpreter("3.10", &available).unwrap().suite,
+        "bookworm"
+    );
+    assert_eq!(
+        nearest_interpreter("3.14", &available).unwrap().suite,
+        "trixie"
+    );
     assert!(nearest_interpreter("x", &available).is_none());
 }
 
@@ -37,7 +46,10 @@ fn flask_and_marshmallow_are_served_and_unknown_repos_are_not() {
         } => {
             assert_eq!(interpreter.python, "3.11");
             assert_eq!(parser, LogParser::Pytest);
-            assert!(notes.iter().any(|n| n.contains("PYTHONPATH=src")), "{notes:?}");
+            assert!(
+                notes.iter().any(|n| n.contains("PYTHONPATH=src")),
+                "{notes:?}"
+            );
         }
         other => panic!("{other:?}"),
     }
@@ -76,7 +88,10 @@ fn requirement_names_normalise_like_pip() {
         requirement_name("python_dotenv==1.0.0 ; python_version >= \"3.8\"").as_deref(),
         Some("python-dotenv")
     );
-    assert_eq!(requirement_name("zope.interface>=5").as_deref(), Some("zope-interface"));
+    assert_eq!(
+        requirement_name("zope.interface>=5").as_deref(),
+        Some("zope-interface")
+    );
     assert_eq!(requirement_name("-e ."), None);
     assert_eq!(requirement_name("https://x/y.whl"), None);
 }
@@ -86,7 +101,10 @@ fn requirements_files_are_read_as_swe_bench_reads_them() {
     let dev = "-r docs.txt\n-r tests.txt\n-e .\nbuild==0.10.0\n    # via -r requirements/dev.in\n.[tests]\n";
     let include = |path: &str| match path {
         "requirements/docs.txt" => Some("# comment\nsphinx==4.5.0\n".to_owned()),
-        "requirements/tests.txt" => Some("pytest==7.3.0\n    # via pytest\npython-dotenv==1.0.0 ; python_version >= \"3.8\"\n".to_owned()),
+        "requirements/tests.txt" => Some(
+            "pytest==7.3.0\n    # via pytest\npython-dotenv==1.0.0 ; python_version >= \"3.8\"\n"
+                .to_owned(),
+        ),
         _ => None,
     };
     let lines = requirements_lines(dev, "requirements/dev.txt", &include);
