@@ -165,10 +165,10 @@ pub fn derive(
             };
             let include = |p: &str| files.read(repo, environment_setup_commit, p);
             requirements = requirements_lines(&text, path, &include);
-            notes.push(format!(
-                "{path} at {} read from the clone",
-                &environment_setup_commit[..environment_setup_commit.len().min(12)]
-            ));
+            let short = environment_setup_commit
+                .get(..12)
+                .unwrap_or(environment_setup_commit);
+            notes.push(format!("{path} at {short} read from the clone"));
         }
         Some("environment.yml") | None => {}
         Some(list) => conda = list.split_whitespace().map(str::to_owned).collect(),
