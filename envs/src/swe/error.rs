@@ -39,6 +39,17 @@ pub enum SweError {
     /// Input the user gave (a dataset, a repository directory, a spec) that cannot be used.
     #[error("{0}")]
     Input(String),
+    /// Instances whose environment cannot be derived here: (instance id, reason) each.
+    #[error("{} instance(s) cannot be served here (see `rlvr swe specs`): {}", .0.len(), unservable_list(.0))]
+    Unservable(Vec<(String, String)>),
+}
+
+fn unservable_list(items: &[(String, String)]) -> String {
+    items
+        .iter()
+        .map(|(id, reason)| format!("{id}: {reason}"))
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 impl SweError {

@@ -36,7 +36,9 @@ pub struct RunConfig {
     pub report_dir: PathBuf,
     /// Local clones, one per `owner__name`.
     pub repos: PathBuf,
-    pub base_tag: String,
+    /// The base image for each Python version (`"3.11"` to its tag): an environment is built on the
+    /// base whose Debian suite ships its interpreter.
+    pub base_tags: BTreeMap<String, String>,
 }
 
 /// How one pair ended, for progress and benchmarks.
@@ -124,7 +126,13 @@ pub async fn run_evaluation(
         let spec = spec_of(table, instance)?;
         let key = (spec.repo.clone(), spec.version.clone());
         if let std::collections::btree_map::Entry::Vacant(e) = images.entry(key) {
-            let tag = env_image::ensure(docker, &config.base_tag, spec, &config.repos).await?;
+            let base_tag = config.base_tags.get(&spec.python).ok_or_else(|| {
+                SweError::Input(format!(
+                    "no base image for Python {} (environment {}@{})",
+                    spec.python, spec.repo, spec.version
+                ))
+            })?;
+            let tag = env_image::ensure(docker, base_tag, spec, &config.repos).await?;
             e.insert(tag);
         }
     }

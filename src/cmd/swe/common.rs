@@ -4,9 +4,12 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use rlvr_datasets::{SweInstance, SwePrediction};
-use rlvr_envs::swe::environment_spec::EnvironmentTable;
-use rlvr_envs::swe::images::base::BaseImage;
+use std::collections::BTreeMap;
+
+use rlvr_envs::swe::environment_spec::{CloneFiles, EnvironmentTable};
+use rlvr_envs::swe::images::base::{suite_for_python, BaseImage};
 use rlvr_envs::swe::images::mirror;
+use rlvr_envs::swe::specs::Tables;
 
 /// Options naming the base image.
 #[derive(clap::Args, Debug, Clone)]
@@ -21,12 +24,37 @@ pub struct BaseArgs {
 
 impl BaseArgs {
     pub fn base(&self) -> anyhow::Result<BaseImage> {
-        let mirror = match &self.mirror {
-            Some(m) => m.clone(),
+        Ok(BaseImage::new(&self.suite, self.mirror()?)?)
+    }
+
+    fn mirror(&self) -> anyhow::Result<String> {
+        match &self.mirror {
+            Some(m) => Ok(m.clone()),
             None => mirror::debian_mirror(Path::new("/etc/apt"))
-                .context("no Debian mirror in /etc/apt/sources.list*; pass --mirror URL")?,
-        };
-        Ok(BaseImage::new(&self.suite, mirror)?)
+                .context("no Debian mirror in /etc/apt/sources.list*; pass --mirror URL"),
+        }
+    }
+
+    /// One base image per Python version the environments use, from the Debian suite that ships
+    /// it (`--suite` does not apply: the interpreter decides).
+    pub fn bases_for(
+        &self,
+        table: &EnvironmentTable,
+    ) -> anyhow::Result<BTreeMap<String, BaseImage>> {
+        let mut bases = BTreeMap::new();
+        for spec in table.iter() {
+            if bases.contains_key(&spec.python) {
+                continue;
+            }
+            let suite = suite_for_python(&spec.python).with_context(|| {
+                format!(
+                    "environment {}@{} needs Python {}, which no Debian suite here ships",
+                    spec.repo, spec.version, spec.python
+                )
+            })?;
+            bases.insert(spec.python.clone(), BaseImage::new(suite, self.mirror()?)?);
+        }
+        Ok(bases)
     }
 }
 
@@ -71,19 +99,27 @@ pub fn read_predictions(
         .with_context(|| format!("reading predictions from {}", path.display()))
 }
 
-/// The environment table: `--environments FILE`, else `environments.json` beside the dataset.
+/// The environment table: `--environments FILE`, else `environments.json` beside the dataset
+/// (what `rlvr swe synth` writes), else derived for each instance from the embedded spec table and
+/// the nearest interpreter, reading requirements files from the clones under `repos`.
 pub fn environments(
     explicit: Option<&PathBuf>,
     dataset: &Path,
+    instances: &[SweInstance],
+    repos: &Path,
 ) -> anyhow::Result<EnvironmentTable> {
+    let beside = dataset.with_file_name("environments.json");
     let path = match explicit {
         Some(p) => p.clone(),
-        None => dataset.with_file_name("environments.json"),
+        None if beside.is_file() => beside,
+        None => {
+            let files = CloneFiles {
+                repos: repos.to_owned(),
+            };
+            return EnvironmentTable::derive(instances, Tables::embedded(), &files)
+                .context("deriving environments from the embedded spec table");
+        }
     };
-    EnvironmentTable::from_file(&path).with_context(|| {
-        format!(
-            "reading environment specs (pass --environments FILE) from {}",
-            path.display()
-        )
-    })
+    EnvironmentTable::from_file(&path)
+        .with_context(|| format!("reading environment specs from {}", path.display()))
 }

@@ -29,7 +29,8 @@ pub struct EvalArgs {
     /// Local git clones, one per `owner__name`; default: `repos` beside the dataset.
     #[arg(long)]
     repos: Option<PathBuf>,
-    /// Environment specs (JSON list); default: `environments.json` beside the dataset.
+    /// Environment specs (JSON list); default: `environments.json` beside the dataset if present,
+    /// else derived from the embedded spec table (`rlvr swe specs` shows what it serves).
     #[arg(long)]
     environments: Option<PathBuf>,
     /// Root of the per-instance logs (SWE-bench's layout below it).
@@ -44,6 +45,7 @@ pub struct EvalArgs {
     /// CPUs per container.
     #[arg(long, default_value_t = 2.0)]
     cpus: f64,
+    /// Debian mirror options (the suite follows each environment's Python).
     #[command(flatten)]
     base: BaseArgs,
     /// Print the run report as JSON on stdout.
@@ -54,12 +56,17 @@ pub struct EvalArgs {
 pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
     let instances = common::read_instances(&args.dataset)?;
     let predictions = common::read_predictions(&args.predictions, &instances)?;
-    let table = common::environments(args.environments.as_ref(), &args.dataset)?;
     let repos = args
         .repos
         .clone()
         .unwrap_or_else(|| args.dataset.with_file_name("repos"));
-    let base = args.base.base()?;
+    let table = common::environments(
+        args.environments.as_ref(),
+        &args.dataset,
+        &instances,
+        &repos,
+    )?;
+    let bases = args.base.bases_for(&table)?;
     let config = RunConfig {
         run_id: args.run_id.clone(),
         workers: args.workers,
@@ -72,7 +79,10 @@ pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
         log_root: args.log_dir.clone(),
         report_dir: args.report_dir.clone(),
         repos,
-        base_tag: base.tag(),
+        base_tags: bases
+            .iter()
+            .map(|(python, base)| (python.clone(), base.tag()))
+            .collect(),
     };
     let rt = super::super::runtime()?;
     let result = rt.block_on(async {
@@ -81,9 +91,11 @@ pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
         if !reaped.is_empty() {
             eprintln!("removed {} container(s) left by earlier runs", reaped.len());
         }
-        base.ensure(&docker)
-            .await
-            .context("building the base image")?;
+        for base in bases.values() {
+            base.ensure(&docker)
+                .await
+                .with_context(|| format!("building the base image {}", base.tag()))?;
+        }
         let bar = crate::progress::bar(predictions.len() as u64, "evaluating");
         let on_done = |id: &str, outcome: &PairOutcome| {
             if let PairOutcome::Error { message } = outcome {

@@ -55,25 +55,45 @@ pub fn run(args: ImagesArgs) -> anyhow::Result<ExitCode> {
                 base,
                 json,
             } => {
-                let base = base.base()?;
-                let base_tag = base
-                    .ensure(&docker)
-                    .await
-                    .context("building the base image")?;
-                let mut built = vec![base_tag.clone()];
-                if let Some(dataset) = dataset {
-                    let instances = common::read_instances(&dataset)?;
-                    let table = common::environments(environments.as_ref(), &dataset)?;
-                    let repos = repos.unwrap_or_else(|| dataset.with_file_name("repos"));
-                    let mut seen = std::collections::BTreeSet::new();
-                    for instance in &instances {
-                        let spec = rlvr_envs::swe::run::spec_of(&table, instance)?;
-                        if seen.insert((spec.repo.clone(), spec.version.clone())) {
-                            let tag = images::env::ensure(&docker, &base_tag, spec, &repos)
+                let mut built = Vec::new();
+                match dataset {
+                    // Without a dataset: the base image of --suite.
+                    None => {
+                        let base = base.base()?;
+                        built.push(
+                            base.ensure(&docker)
                                 .await
-                                .with_context(|| {
-                                    format!("building the image of {}@{}", spec.repo, spec.version)
-                                })?;
+                                .context("building the base image")?,
+                        );
+                    }
+                    Some(dataset) => {
+                        let instances = common::read_instances(&dataset)?;
+                        let repos = repos.unwrap_or_else(|| dataset.with_file_name("repos"));
+                        let table = common::environments(
+                            environments.as_ref(),
+                            &dataset,
+                            &instances,
+                            &repos,
+                        )?;
+                        let mut base_tags = std::collections::BTreeMap::new();
+                        for (python, base) in base.bases_for(&table)? {
+                            let tag = base.ensure(&docker).await.with_context(|| {
+                                format!("building the base image {}", base.tag())
+                            })?;
+                            built.push(tag.clone());
+                            base_tags.insert(python, tag);
+                        }
+                        for spec in table.iter() {
+                            let tag = images::env::ensure(
+                                &docker,
+                                &base_tags[&spec.python],
+                                spec,
+                                &repos,
+                            )
+                            .await
+                            .with_context(|| {
+                                format!("building the image of {}@{}", spec.repo, spec.version)
+                            })?;
                             built.push(tag);
                         }
                     }

@@ -22,7 +22,12 @@ const RECIPE_VERSION: &str = "1";
 /// The git directory of the clone of `spec.repo` under `repos`: `<repos>/<owner__name>/.git` or a
 /// bare `<repos>/<owner__name>` / `<repos>/<owner__name>.git`.
 pub fn git_dir(repos: &Path, spec: &EnvironmentSpec) -> SweResult<PathBuf> {
-    let name = spec.repo_dir_name();
+    clone_git_dir(repos, &spec.repo)
+}
+
+/// The git directory of the clone of `repo` (`owner/name`) under `repos`, as [`git_dir`].
+pub fn clone_git_dir(repos: &Path, repo: &str) -> SweResult<PathBuf> {
+    let name = repo.replace('/', "__");
     let candidates = [
         repos.join(&name).join(".git"),
         repos.join(&name),
@@ -33,8 +38,7 @@ pub fn git_dir(repos: &Path, spec: &EnvironmentSpec) -> SweResult<PathBuf> {
         .find(|p| p.join("HEAD").is_file() && p.join("objects").is_dir())
         .ok_or_else(|| {
             SweError::Input(format!(
-                "no git clone of {} under {} (expected {}/{name})",
-                spec.repo,
+                "no git clone of {repo} under {} (expected {}/{name})",
                 repos.display(),
                 repos.display()
             ))

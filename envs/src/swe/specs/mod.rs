@@ -1,6 +1,7 @@
 //! Per-repository environment specs (SWE-bench's pins, kept as data in `specs.json`), the Python
-//! interpreters this machine's Debian mirror offers (`interpreters.json`), and the decision whether
-//! an instance can be served here, and why not.
+//! interpreters this machine's Debian mirror offers (`interpreters.json`), our offline recipes
+//! (`offline.json`: what replaces an install step that would need the network), and the decision
+//! whether an instance can be served here, and why not.
 
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
@@ -104,6 +105,63 @@ impl InterpreterTable {
     }
 }
 
+/// How a repository is served without network inside the image build (`offline.json`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OfflineRecipe {
+    /// SWE-bench's `MAP_REPO_TO_REQS_PATHS`: the requirements files tried, in order, where the spec
+    /// says `packages: requirements.txt`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub requirements_paths: Vec<String>,
+    /// Import roots of the checkout put on `PYTHONPATH` in place of the spec's `install` step.
+    pub pythonpath: Vec<String>,
+    /// Pins for what the `install` step would pull from PyPI beyond the spec's own pins; they only
+    /// fill gaps (a requirements file or the spec's `pip_packages` win), as `pip install -e .` keeps
+    /// versions already installed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub install_requires: Vec<String>,
+}
+
+/// The offline recipes, by repository (`owner/name`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OfflineTable {
+    /// What the recipes are and where their facts come from.
+    pub source: String,
+    pub repos: BTreeMap<String, OfflineRecipe>,
+}
+
+static OFFLINE: LazyLock<OfflineTable> = LazyLock::new(|| {
+    serde_json::from_str(include_str!("offline.json"))
+        .expect("offline.json is checked by the tests")
+});
+
+impl OfflineTable {
+    /// The table embedded in the binary.
+    pub fn embedded() -> &'static OfflineTable {
+        &OFFLINE
+    }
+}
+
+/// The three tables an assessment reads.
+#[derive(Debug, Clone, Copy)]
+pub struct Tables<'a> {
+    pub specs: &'a SpecTable,
+    pub offline: &'a OfflineTable,
+    pub interpreters: &'a [Interpreter],
+}
+
+impl Tables<'static> {
+    /// The tables embedded in the binary.
+    pub fn embedded() -> Self {
+        Tables {
+            specs: SpecTable::embedded(),
+            offline: OfflineTable::embedded(),
+            interpreters: &InterpreterTable::embedded().interpreters,
+        }
+    }
+}
+
 /// Whether an instance can be served on this machine.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "verdict", rename_all = "snake_case")]
@@ -148,26 +206,16 @@ fn parse_minor(version: &str) -> Option<(u32, u32)> {
 
 /// Whether an instance of `repo` at `version` can be served here, with the embedded tables.
 pub fn serviceability(repo: &str, version: &str) -> Serviceability {
-    assess(
-        repo,
-        version,
-        SpecTable::embedded(),
-        &InterpreterTable::embedded().interpreters,
-    )
+    assess(repo, version, Tables::embedded())
 }
 
 /// Whether an instance of `repo` at `version` can be served with these tables, and why not.
-pub fn assess(
-    repo: &str,
-    version: &str,
-    specs: &SpecTable,
-    available: &[Interpreter],
-) -> Serviceability {
+pub fn assess(repo: &str, version: &str, tables: Tables<'_>) -> Serviceability {
     let cannot = |reason: String| Serviceability::Cannot { reason };
     let Some(parser) = LogParser::for_repo(repo) else {
         return cannot(format!("SWE-bench has no Python log parser for {repo}"));
     };
-    let Some(versions) = specs.repos.get(repo) else {
+    let Some(versions) = tables.specs.repos.get(repo) else {
         return cannot(format!("no environment spec for repository {repo}"));
     };
     let Some(spec) = versions.get(version) else {
@@ -181,7 +229,27 @@ pub fn assess(
             "{repo} {version} installs its dependencies from a conda environment.yml; environments here are built with pip"
         ));
     }
-    let Some(interpreter) = nearest_interpreter(&spec.python, available) else {
+    // Images run no build step beyond pip from the wheelhouse (no network, no apt inside).
+    if !spec.pre_install.is_empty() {
+        return cannot(format!(
+            "{repo} {version} has pre-install steps, which offline images do not run: {}",
+            spec.pre_install.join("; ")
+        ));
+    }
+    let recipe = tables.offline.repos.get(repo);
+    if let (Some(install), None) = (&spec.install, recipe) {
+        return cannot(format!(
+            "no offline recipe for {repo} (offline.json): its install step `{install}` would need the network"
+        ));
+    }
+    if spec.packages.as_deref() == Some("requirements.txt")
+        && recipe.is_none_or(|r| r.requirements_paths.is_empty())
+    {
+        return cannot(format!(
+            "{repo} {version} installs a requirements file, and offline.json names none for {repo}"
+        ));
+    }
+    let Some(interpreter) = nearest_interpreter(&spec.python, tables.interpreters) else {
         return cannot(format!(
             "no Python interpreter available for Python {}",
             spec.python
@@ -201,14 +269,11 @@ pub fn assess(
     {
         notes.push(format!("conda packages installed with pip: {packages}"));
     }
-    if spec
-        .pre_install
-        .iter()
-        .any(|command| command.contains("apt-get"))
-    {
-        notes.push(
-            "pre-install apt-get steps run at image build, from the Debian mirror".to_string(),
-        );
+    if let (Some(install), Some(recipe)) = (&spec.install, recipe) {
+        notes.push(format!(
+            "`{install}` replaced by PYTHONPATH={}",
+            recipe.pythonpath.join(":")
+        ));
     }
     Serviceability::Serve {
         interpreter: interpreter.clone(),
@@ -216,3 +281,88 @@ pub fn assess(
         notes,
     }
 }
+
+/// The name of a requirement line, normalised as pip does (`Jinja2` and `jinja2` are one package;
+/// `-`, `_` and `.` are equivalent). `None` for lines that name no package (options, URLs).
+pub fn requirement_name(requirement: &str) -> Option<String> {
+    let line = requirement.trim();
+    if line.is_empty() || line.starts_with(['-', '#', '.', '/']) || line.contains("://") {
+        return None;
+    }
+    let end = line
+        .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
+        .unwrap_or(line.len());
+    let name = &line[..end];
+    if name.is_empty() {
+        return None;
+    }
+    Some(name.to_ascii_lowercase().replace(['_', '.'], "-"))
+}
+
+/// The requirement lines of a requirements file, as SWE-bench 4.1.0's `get_requirements_by_commit`
+/// collects them: `-r FILE` lines are replaced by that file's lines (one level, read with `include`
+/// relative to the file's directory), and comments, `-e .` and `.[test...]` lines are dropped. We
+/// also drop other option lines (`--index-url`), which pip download could not honour offline.
+pub fn requirements_lines(
+    text: &str,
+    path: &str,
+    include: &dyn Fn(&str) -> Option<String>,
+) -> Vec<String> {
+    let dir = path.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
+    let keep = |line: &str| {
+        let line = line.trim();
+        !line.is_empty()
+            && !line.starts_with('#')
+            && !line.starts_with('-')
+            && !line.starts_with(".[")
+    };
+    let strip = |line: &str| {
+        // Inline comments (` # via ...`) are not part of the requirement.
+        let line = match line.find(" #") {
+            Some(i) => &line[..i],
+            None => line,
+        };
+        line.trim().to_owned()
+    };
+    let mut included = Vec::new();
+    let mut own = Vec::new();
+    for line in text.lines() {
+        if let Some(file) = line.trim().strip_prefix("-r") {
+            let file = file.trim();
+            let full = if dir.is_empty() {
+                file.to_owned()
+            } else {
+                format!("{dir}/{file}")
+            };
+            if let Some(sub) = include(&full) {
+                included.extend(sub.lines().filter(|l| keep(l)).map(strip));
+            }
+        } else if keep(line) {
+            own.push(strip(line));
+        }
+    }
+    // SWE-bench puts the included files first, then the file's own lines.
+    included.extend(own);
+    included
+}
+
+/// Merges requirement lists; for a package named in several, the later list wins (pip installs
+/// them in this order, each install replacing the version before).
+pub fn merge_requirements(lists: &[&[String]]) -> Vec<String> {
+    let mut merged: Vec<(Option<String>, String)> = Vec::new();
+    for list in lists {
+        for requirement in *list {
+            let name = requirement_name(requirement);
+            if let Some(name) = &name {
+                merged.retain(|(n, _)| n.as_deref() != Some(name.as_str()));
+            } else if merged.iter().any(|(_, r)| r == requirement) {
+                continue;
+            }
+            merged.push((name, requirement.clone()));
+        }
+    }
+    merged.into_iter().map(|(_, r)| r).collect()
+}
+
+#[cfg(test)]
+mod tests;
