@@ -129,7 +129,6 @@ fn eval(dir: &Path, preds: &str, run_id: &str) -> Value {
 }
 
 #[test]
-#[ignore = "not yet run: `rlvr swe synth|eval` are wired but unverified end to end (issue 6)"]
 fn gold_resolves_and_empty_test_only_and_forged_patches_do_not() {
     if !docker_available() {
         return;

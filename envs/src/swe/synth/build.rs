@@ -277,7 +277,8 @@ async fn import_sdist(project: &SynthProject, clone: &Path) -> SweResult<String>
                 "--no-deps",
                 "--no-binary",
                 ":all:",
-                "--no-build-isolation",
+                // Build isolation lets pip fetch the sdist's own build backend (setuptools, wheel)
+                // for the metadata step; the host interpreter need not have them.
                 "--dest",
                 &cache.to_string_lossy(),
                 &pin,
