@@ -27,7 +27,8 @@ struct Curve {
     phase: &'static str,
     field: &'static str,
     title: &'static str,
-    /// The x axis: SFT steps for `sft` records, RL steps otherwise.
+    /// The x axis: SFT steps for `sft` records, RL steps for `rl` ones, and the run's step count
+    /// (SFT steps, then RL steps) for evaluations, which happen in both phases.
     x_label: &'static str,
 }
 
@@ -37,10 +38,10 @@ const fn curve(
     field: &'static str,
     title: &'static str,
 ) -> Curve {
-    let x_label = if matches!(phase.as_bytes(), b"sft") {
-        "SFT step"
-    } else {
-        "RL step"
+    let x_label = match phase.as_bytes() {
+        b"sft" => "SFT step",
+        b"rl" => "RL step",
+        _ => "step (SFT, then RL)",
     };
     Curve {
         name,
