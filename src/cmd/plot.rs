@@ -52,6 +52,7 @@ const fn curve(
     }
 }
 
+#[rustfmt::skip]
 const CURVES: &[Curve] = &[
     curve("heldout_reward", "eval", "heldout_reward", "held-out reward"),
     curve("reward", "rl", "reward", "rollout reward"),

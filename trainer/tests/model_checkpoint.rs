@@ -103,10 +103,19 @@ fn transformers_and_original_config_schemes_read_the_same() {
 #[test]
 fn bad_configs_name_the_field() {
     let cases = [
-        (json!({"num_hidden_layers": 2, "layer_types": ["linear_attention"]}), "layer_types"),
-        (json!({"attn_type_list": [0, 7], "num_hidden_layers": 2}), "attn_type_list[1]"),
+        (
+            json!({"num_hidden_layers": 2, "layer_types": ["linear_attention"]}),
+            "layer_types",
+        ),
+        (
+            json!({"attn_type_list": [0, 7], "num_hidden_layers": 2}),
+            "attn_type_list[1]",
+        ),
         (json!({"hidden_size": "wide"}), "hidden_size"),
-        (json!({"num_attention_heads": 6, "num_key_value_heads": 4}), "num_key_value_heads"),
+        (
+            json!({"num_attention_heads": 6, "num_key_value_heads": 4}),
+            "num_key_value_heads",
+        ),
         (json!({"head_dim": 16, "rotary_dim": 7}), "rotary_dim"),
         (json!([1, 2]), "JSON object"),
     ];
