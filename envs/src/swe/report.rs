@@ -144,6 +144,8 @@ pub struct Submission {
 }
 
 /// The state of an instance's `report.json` after a run.
+// One value per instance, read once into the run report: boxing the report would buy nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum InstanceResult {
     /// Written and readable.

@@ -469,9 +469,7 @@ fn program(p: &Prepared) -> ! {
             fail(plan.status, STAGE_SETUP, 0, 127);
         }
         // The status pipe moves to 3 (close-on-exec, so a successful execve closes it).
-        let status = if plan.status == 3 {
-            3
-        } else if libc::dup3(plan.status, 3, libc::O_CLOEXEC) == 3 {
+        let status = if plan.status == 3 || libc::dup3(plan.status, 3, libc::O_CLOEXEC) == 3 {
             3
         } else {
             fail(plan.status, STAGE_SETUP, 1, 127)
