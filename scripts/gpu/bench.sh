@@ -9,6 +9,8 @@ dirs="$SP/torch/lib"; for d in "$SP"/nvidia/*/lib "$SP"/nvidia/cu13/lib; do [ -d
 export LD_LIBRARY_PATH="$dirs" OMP_NUM_THREADS=4
 nvidia-smi --query-gpu=name --format=csv,noheader
 "$bin" model bench --what train --config bench --batch 8 --seq-len 2048 --steps 5
+# The same with the LM head in bf16, as transformers trains (ours defaults to an fp32 head).
+"$bin" model bench --what train --config bench --batch 8 --seq-len 2048 --steps 5 --lm-head model
 python3 "$here/bench_transformers.py" --what train --batch 8 --seq-len 2048 --steps 5
 "$bin" model bench --what generate --config bench --batch 32 --prompt-len 128 --new-tokens 256
 python3 "$here/bench_transformers.py" --what generate --batch 32 --prompt-len 128 --new-tokens 256

@@ -10,7 +10,7 @@ use rlvr_trainer::generate::{generate, EarlyTruncation, SamplingParams};
 use rlvr_trainer::model::checkpoint::{self, ExpertLayout};
 use rlvr_trainer::model::flops::{self, Context as FlopsContext};
 use rlvr_trainer::model::tokenizer::Tokenizer;
-use rlvr_trainer::model::{bench, MiniMaxConfig};
+use rlvr_trainer::model::{bench, profile, MiniMaxConfig};
 use serde::Deserialize;
 use tch::{Device, Kind, Tensor};
 
@@ -347,6 +347,15 @@ enum BenchKind {
     Train,
     /// Batched greedy generation with caches.
     Generate,
+    /// Where a decode step and a training step spend their time, part by part.
+    Profile,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum HeadArg {
+    Fp32,
+    /// The weights' kind (bf16 with `--dtype bf16`).
+    Model,
 }
 
 #[derive(clap::Args)]
@@ -374,6 +383,16 @@ struct BenchArgs {
     prompt_len: usize,
     #[arg(long, default_value_t = 256)]
     new_tokens: usize,
+    /// The LM head's precision for `train`: fp32 (the trainer's default) or the weights' kind (as
+    /// transformers trains).
+    #[arg(long, value_enum, default_value = "fp32")]
+    lm_head: HeadArg,
+    /// Sequences decoded at once for `profile` (its training part uses `--batch`).
+    #[arg(long, default_value_t = 32)]
+    decode_batch: i64,
+    /// Timed calls per part for `profile`.
+    #[arg(long, default_value_t = 20)]
+    reps: usize,
 }
 
 fn bench_cmd(args: BenchArgs) -> anyhow::Result<ExitCode> {
@@ -395,10 +414,24 @@ fn bench_cmd(args: BenchArgs) -> anyhow::Result<ExitCode> {
         }
         BenchKind::Train => {
             let (vs, model) = bench::random_model(&cfg, device, kind, 0)?;
-            let r = bench::train_steps(&vs, &model, args.batch, args.seq_len, args.steps)?;
+            let fp32_head = matches!(args.lm_head, HeadArg::Fp32);
+            let r =
+                bench::train_steps(&vs, &model, args.batch, args.seq_len, args.steps, fp32_head)?;
             println!(
                 "{}",
                 serde_json::json!({"bench": "train", "config": args.config, "report": r})
+            );
+        }
+        BenchKind::Profile => {
+            let (_vs, model) = bench::random_model(&cfg, device, kind, 0)?;
+            let decode =
+                profile::decode(&model, args.decode_batch, args.prompt_len as i64, args.reps);
+            let train = profile::train(&model, args.batch, args.seq_len, args.reps);
+            let moe = profile::moe_paths(&model, args.batch * args.seq_len, args.reps);
+            println!(
+                "{}",
+                serde_json::json!({"bench": "profile", "config": args.config, "decode_batch": args.decode_batch,
+                    "decode": decode, "train_seq_len": args.seq_len, "train": train, "moe": moe})
             );
         }
         BenchKind::Generate => {

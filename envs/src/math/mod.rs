@@ -1,5 +1,6 @@
 //! Math answers: extraction from a full response, a parser for the LaTeX models write, exact and
-//! probabilistic equivalence, and the `math/answer@1` environment.
+//! probabilistic equivalence, and the `math/answer@1` (a fixed problem set) and `math/arith@1`
+//! (generated arithmetic) environments.
 //!
 //! The pipeline, one file per step: [`extract`] finds answer candidates in the response;
 //! [`normalize`], [`lexer`], [`units`] and [`parser`] turn one candidate into an [`Expr`]; [`eval`]
@@ -8,6 +9,7 @@
 //! [`limits`], so no input can hang a verdict.
 
 mod answer_env;
+mod arith_env;
 pub mod equivalence;
 pub mod eval;
 pub mod expr;
@@ -20,6 +22,7 @@ mod units;
 pub mod verdict;
 
 pub use answer_env::{MathAnswerConfig, MathAnswerEnv};
+pub use arith_env::{ArithConfig, ArithEnv, ArithOp};
 pub use equivalence::Tolerance;
 pub use expr::Expr;
 pub use parser::{parse, ParseError};
@@ -30,4 +33,5 @@ use crate::registry::Registry;
 /// Registers the math environments.
 pub fn register(reg: &mut Registry) {
     answer_env::register(reg);
+    arith_env::register(reg);
 }

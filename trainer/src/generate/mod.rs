@@ -209,8 +209,8 @@ fn run(
         // One uniform per prompt per step, drawn for every prompt in order.
         let draws: Vec<f64> = (0..prompts.len()).map(|_| rng.gen::<f64>()).collect();
         let uniforms: Vec<f64> = rows.iter().map(|&r| draws[r]).collect();
-        let (tokens, logprobs) = sampling::sample(&logits, params, &uniforms);
-        let tokens: Vec<i64> = Vec::try_from(tokens.to_device(tch::Device::Cpu))?;
+        let (tokens_dev, logprobs) = sampling::sample(&logits, params, &uniforms);
+        let tokens: Vec<i64> = Vec::try_from(tokens_dev.to_device(tch::Device::Cpu))?;
         let logprobs: Vec<f32> = Vec::try_from(logprobs.to_device(tch::Device::Cpu))?;
         for (row, &p) in rows.iter().enumerate() {
             let s = &mut state[p];
@@ -242,7 +242,8 @@ fn run(
         if keep.is_empty() {
             break;
         }
-        let mut step_tokens = Tensor::from_slice(&tokens).to_device(device);
+        // The sampled ids are already on the device: feed them back without a host round trip.
+        let mut step_tokens = tokens_dev;
         if keep.len() < rows.len() {
             let keep_t = Tensor::from_slice(&keep).to_device(device);
             cache.select(&keep_t);

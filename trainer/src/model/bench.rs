@@ -12,7 +12,7 @@ use super::config::MiniMaxConfig;
 use super::error::ModelError;
 use crate::generate::{generate, SamplingParams};
 
-fn sync(device: Device) {
+pub(crate) fn sync(device: Device) {
     if let Device::Cuda(i) = device {
         tch::Cuda::synchronize(i as i64);
     }
@@ -55,12 +55,22 @@ pub fn prefill_decode(model: &MiniMaxForCausalLM, len: i64, decode_steps: i64) -
         let positions = Tensor::arange(len, (Kind::Int64, device)).unsqueeze(0);
         // Warm-up at a short length (kernel selection, allocator).
         let mut warm = ModelCache::new(cfg, 1, 64, model.kind(), device);
-        let _ = model.hidden_states(
-            &ids.narrow(1, 0, len.min(32)),
-            &positions.narrow(1, 0, len.min(32)),
+        let warm_len = len.min(32);
+        let (h, _) = model.hidden_states(
+            &ids.narrow(1, 0, warm_len),
+            &positions.narrow(1, 0, warm_len),
             None,
             Some(&mut warm),
         );
+        // Decode steps too: their first call selects kernels for the single-token shapes.
+        let mut token = model.lm_logits(&h.select(1, warm_len - 1)).argmax(-1, true);
+        for step in 0..4 {
+            let pos = Tensor::from_slice(&[warm_len + step])
+                .view([1, 1])
+                .to_device(device);
+            let (h, _) = model.hidden_states(&token, &pos, None, Some(&mut warm));
+            token = model.lm_logits(&h.select(1, 0)).argmax(-1, true);
+        }
         sync(device);
         let mut cache = ModelCache::new(cfg, 1, len + decode_steps + 1, model.kind(), device);
         let t0 = Instant::now();
@@ -89,6 +99,7 @@ pub fn prefill_decode(model: &MiniMaxForCausalLM, len: i64, decode_steps: i64) -
 
 #[derive(Debug, Serialize)]
 pub struct TrainReport {
+    pub fp32_head: bool,
     pub batch: i64,
     pub seq_len: i64,
     pub steps: usize,
@@ -98,12 +109,15 @@ pub struct TrainReport {
 }
 
 /// `steps` timed steps (after 2 warm-up steps) of next-token cross-entropy + aux loss, backward, AdamW.
+/// With `fp32_head` the LM head runs in fp32 (the trainer's default); without it in the weights' kind
+/// with the loss in fp32, as transformers trains.
 pub fn train_steps(
     vs: &nn::VarStore,
     model: &MiniMaxForCausalLM,
     batch: i64,
     seq_len: i64,
     steps: usize,
+    fp32_head: bool,
 ) -> Result<TrainReport, ModelError> {
     let device = model.device();
     let mut opt = nn::AdamW {
@@ -118,12 +132,21 @@ pub fn train_steps(
     let inputs = ids.narrow(1, 0, seq_len);
     let targets = ids.narrow(1, 1, seq_len);
     let step = |opt: &mut nn::Optimizer| -> f64 {
-        let out = model.forward_with_aux(&inputs);
-        let loss = out
-            .logits
+        let positions = Tensor::arange(seq_len, (Kind::Int64, device))
+            .unsqueeze(0)
+            .expand([batch, seq_len], false);
+        let (hidden, aux) = model.hidden_states(&inputs, &positions, None, None);
+        let logits = if fp32_head {
+            model.lm_logits(&hidden)
+        } else {
+            hidden
+                .linear::<Tensor>(&model.lm_head, None)
+                .to_kind(Kind::Float)
+        };
+        let loss = logits
             .view([-1, model.config.vocab_size])
             .cross_entropy_for_logits(&targets.reshape([-1]))
-            + out.aux_loss;
+            + aux;
         opt.zero_grad();
         loss.backward();
         opt.step();
@@ -141,6 +164,7 @@ pub fn train_steps(
     sync(device);
     let seconds = t0.elapsed().as_secs_f64();
     Ok(TrainReport {
+        fp32_head,
         batch,
         seq_len,
         steps,

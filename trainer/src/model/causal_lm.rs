@@ -114,17 +114,23 @@ impl MiniMaxForCausalLM {
             start,
         };
         let mut h = Tensor::embedding(&self.embed_tokens, input_ids, -1, false, false);
-        let mut aux = Tensor::zeros([], (Kind::Float, h.device()));
+        let mut aux: Option<Tensor> = None;
         for (i, layer) in self.layers.iter().enumerate() {
             let layer_cache = cache.as_mut().map(|c| &mut c.layers[i]);
             let (next, layer_aux) = layer.forward(&h, &inputs, layer_cache);
             h = next;
-            aux += layer_aux;
+            aux = match (aux, layer_aux) {
+                (Some(a), Some(l)) => Some(a + l),
+                (a, l) => a.or(l),
+            };
         }
         if let Some(c) = cache {
             c.len += t;
         }
-        let aux = aux * (self.config.router_aux_loss_coef / self.layers.len() as f64);
+        let aux = match aux {
+            Some(a) => a * (self.config.router_aux_loss_coef / self.layers.len() as f64),
+            None => Tensor::zeros([], (Kind::Float, h.device())),
+        };
         (self.norm.forward(&h), aux)
     }
 

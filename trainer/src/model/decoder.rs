@@ -75,13 +75,13 @@ impl DecoderLayer {
         }
     }
 
-    /// Returns `(hidden, load-balancing loss)`.
+    /// Returns `(hidden, load-balancing loss when gradients flow)`.
     pub fn forward(
         &self,
         h: &Tensor,
         inputs: &LayerInputs,
         cache: Option<&mut LayerCache>,
-    ) -> (Tensor, Tensor) {
+    ) -> (Tensor, Option<Tensor>) {
         let x = self.input_layernorm.forward(h);
         let attn = match (&self.attention, cache) {
             (Attention::Lightning(layer), Some(LayerCache::Lightning { state })) => {
@@ -103,13 +103,23 @@ impl DecoderLayer {
             }
         };
         let residual = if self.postnorm { &x } else { h };
-        let h1 = residual * self.attn_residual.alpha + attn * self.attn_residual.beta;
+        let h1 = combine(&self.attn_residual, residual, &attn);
         let y = self.post_attention_layernorm.forward(&h1);
         let (moe, aux) = self.moe.forward(&y);
         let residual = if self.postnorm { &y } else { &h1 };
-        (
-            residual * self.mlp_residual.alpha + moe * self.mlp_residual.beta,
-            aux,
-        )
+        (combine(&self.mlp_residual, residual, &moe), aux)
     }
+}
+
+/// `alpha * residual + beta * sublayer`, skipping multiplications by 1 (each is a kernel launch, and
+/// decoding is bound by launches).
+fn combine(factors: &Residual, residual: &Tensor, sublayer: &Tensor) -> Tensor {
+    let scaled = |t: &Tensor, f: f64| {
+        if f == 1.0 {
+            t.shallow_clone()
+        } else {
+            t * f
+        }
+    };
+    scaled(residual, factors.alpha) + scaled(sublayer, factors.beta)
 }

@@ -2,7 +2,7 @@
 //! per-head decay, RMSNorm over all heads, sigmoid output gate.
 
 use rlvr_kernels::lightning::{blockwise, decay_slopes, recurrent, slopes_tensor};
-use tch::{nn, Tensor};
+use tch::{nn, Kind, Tensor};
 
 use super::config::MiniMaxConfig;
 use super::linear;
@@ -76,13 +76,20 @@ impl LightningAttention {
         let qkv = qkv
             .view([b, t, self.heads, 3 * self.head_dim])
             .permute([0, 2, 1, 3]);
+        let decoding = t == 1 && matches!(&state, Some(Some(_)));
+        // Decode upcasts q, k and v in one op (the recurrence runs in fp32 anyway).
+        let qkv = if decoding {
+            qkv.to_kind(Kind::Float)
+        } else {
+            qkv
+        };
         let q = qkv.narrow(-1, 0, self.head_dim);
         let k = qkv.narrow(-1, self.head_dim, self.head_dim);
         let v = qkv.narrow(-1, 2 * self.head_dim, self.head_dim);
         let out = match state {
             None => blockwise::attention(&q, &k, &v, &self.slopes, self.block, None).0,
             Some(slot) => match slot.as_mut() {
-                Some(s) if t == 1 => recurrent::step_in_place(&q, &k, &v, &self.decay, s),
+                Some(s) if decoding => recurrent::step_in_place(&q, &k, &v, &self.decay, s),
                 _ => {
                     let (o, s) =
                         blockwise::attention(&q, &k, &v, &self.slopes, self.block, slot.as_ref());

@@ -41,6 +41,7 @@ pub mod flops;
 pub mod lightning;
 pub mod moe;
 pub mod norm;
+pub mod profile;
 pub mod rope;
 pub mod softmax_attention;
 pub mod tokenizer;
@@ -52,7 +53,17 @@ pub use error::ModelError;
 
 use tch::Tensor;
 
-/// `x @ wᵀ` with the weight cast to the activations' kind (a no-op when they match).
+/// `x @ wᵀ` with the weight cast to the activations' kind (skipped when they match: even a no-op
+/// cast costs a dispatch, and decoding is bound by those).
 pub(crate) fn linear(x: &Tensor, w: &Tensor) -> Tensor {
-    x.linear::<Tensor>(&w.to_kind(x.kind()), None)
+    x.linear::<Tensor>(&same_kind(w, x.kind()), None)
+}
+
+/// `t` in `kind`, without a dispatch when it already is.
+pub(crate) fn same_kind(t: &Tensor, kind: tch::Kind) -> Tensor {
+    if t.kind() == kind {
+        t.shallow_clone()
+    } else {
+        t.to_kind(kind)
+    }
 }

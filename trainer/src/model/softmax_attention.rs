@@ -97,7 +97,9 @@ impl SoftmaxAttention {
             None => (k, v, 0),
         };
         let scale = (self.head_dim as f64).powf(-0.5);
-        let out = if start == 0 && key_valid.is_none() {
+        let out = if t == 1 && start > 0 {
+            self.decode_attention(&q, &k_all, &v_all, key_valid, scale)
+        } else if start == 0 && key_valid.is_none() {
             Tensor::scaled_dot_product_attention::<Tensor>(
                 &q, &k_all, &v_all, None, 0.0, true, scale, true,
             )
@@ -118,6 +120,47 @@ impl SoftmaxAttention {
             .transpose(1, 2)
             .reshape([b, t, self.heads * self.head_dim]);
         linear(&out, &self.o_proj)
+    }
+}
+
+impl SoftmaxAttention {
+    /// One query per sequence against the cache, as plain matmuls: `scaled_dot_product_attention`
+    /// picks a backend per key length, and some (cuDNN) build a plan for every new length, which
+    /// made each decode step cost ~100 ms. `q: [b, heads, 1, d]`, `k, v: [b, kv_heads, keys, d]`.
+    fn decode_attention(
+        &self,
+        q: &Tensor,
+        k: &Tensor,
+        v: &Tensor,
+        key_valid: Option<&Tensor>,
+        scale: f64,
+    ) -> Tensor {
+        let b = q.size()[0];
+        let group = self.heads / self.kv_heads;
+        // Query heads sharing a KV head sit together: [b, kv, group, d].
+        let q = q.reshape([b, self.kv_heads, group, self.head_dim]);
+        // Scores and the weighted sum in fp32, as the fused kernels keep them (bf16 scores would
+        // round away up to a few % of each probability).
+        let kind = q.kind();
+        let scores = q
+            .to_kind(Kind::Float)
+            .matmul(&k.to_kind(Kind::Float).transpose(-1, -2))
+            .g_mul_scalar(scale); // [b, kv, group, keys]
+        let scores = match key_valid {
+            Some(valid) => {
+                let keys = k.size()[2];
+                scores.masked_fill(
+                    &valid.narrow(1, 0, keys).logical_not().view([b, 1, 1, keys]),
+                    f64::NEG_INFINITY,
+                )
+            }
+            None => scores,
+        };
+        scores
+            .softmax(-1, Kind::Float)
+            .matmul(&v.to_kind(Kind::Float))
+            .to_kind(kind)
+            .view([b, self.heads, 1, self.head_dim])
     }
 }
 
