@@ -175,3 +175,60 @@ fn difficulty_ladder_is_monotone_in_solver_effort() {
         }
     }
 }
+
+/// FNV-1a over bytes: a hash whose value is fixed by its definition (std's hasher is not promised
+/// to stay the same across Rust releases).
+fn fnv1a(bytes: &[u8], mut h: u64) -> u64 {
+    for &b in bytes {
+        h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+/// Same seed, same bytes: the JSON lines `rlvr synlogic gen` writes (`to_record`, one per line) for
+/// seed 2026, indices 0..3 at every level, hashed per task. The values were taken before the speed
+/// work; a change to any of them changes every user's generated data, so it must be deliberate.
+#[test]
+fn gen_output_bytes_are_pinned_per_task() {
+    const PINNED: &[(&str, u64)] = &[
+        ("sudoku", 0x917d1b34a3ad4ab3),
+        ("futoshiki", 0x6e06e35923a68d56),
+        ("skyscraper_puzzle", 0xe135aed8145080dd),
+        ("calcudoko", 0x6e0018c1d269f80b),
+        ("kukurasu", 0x3767b0f8126c9d47),
+        ("survo", 0xe732fe3035e5442b),
+        ("game_of_24", 0x7452ab9c6711b639),
+        ("cryptarithm", 0x645bc45e450ab72c),
+        ("norinori", 0xce403764f5ef3f5f),
+        ("star_placement_puzzle", 0xeaecf9a584fc087e),
+        ("numbrix", 0xfc3f33d8e9343ed4),
+        ("math_path", 0x84f6e60c818b6f86),
+        ("arrow_maze", 0xd03c9e08486b5606),
+        ("campsite", 0xc86adb4b8b3517bd),
+        ("minesweeper", 0x9f0ef2bd48ca019a),
+        ("number_wall", 0xffeac3f0dbdb9189),
+        ("wordscapes", 0x22a7b8bb7d55ba66),
+    ];
+    let mut got = Vec::new();
+    for puzzle in tasks::ALL {
+        let mut h = 0xcbf2_9ce4_8422_2325u64;
+        for level in Difficulty::all() {
+            for index in 0..3 {
+                let instance = puzzle.generate(2026, index, GenOptions::at(level)).unwrap();
+                let line = serde_json::to_vec(&instance.to_record()).unwrap();
+                h = fnv1a(&line, h);
+                h = fnv1a(b"\n", h);
+            }
+        }
+        got.push((puzzle.id(), h));
+    }
+    let listing: String = got
+        .iter()
+        .map(|(id, h)| format!("        (\"{id}\", {h:#018x}),\n"))
+        .collect();
+    assert_eq!(got.len(), PINNED.len(), "pinned hashes:\n{listing}");
+    for ((id, h), (pinned_id, pinned)) in got.iter().zip(PINNED) {
+        assert_eq!(id, pinned_id, "task order changed:\n{listing}");
+        assert_eq!(h, pinned, "{id}: gen output bytes changed:\n{listing}");
+    }
+}
