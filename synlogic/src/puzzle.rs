@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::difficulty::Difficulty;
 use crate::error::SynlogicError;
-use crate::instance::{Gold, Instance};
+use crate::instance::{trace_id, Gold, Instance};
 use crate::language::Language;
 
 /// A verifier's judgement of one response: the verdict and why.
@@ -98,6 +98,29 @@ pub trait Puzzle: Send + Sync {
     /// the others solve here, outside the timed generation path.
     fn solver_effort(&self, instance: &Instance) -> Option<u64> {
         instance.solver_nodes()
+    }
+}
+
+/// What every generator draws first, in this order: its random stream, the prompt language, the
+/// trace id. One place, so the 17 tasks cannot drift apart (and their bytes stay as they were).
+pub struct Begun {
+    pub level: Difficulty,
+    pub rng: TaskRng,
+    pub language: Language,
+    pub trace: String,
+}
+
+/// Starts instance `index` of stream `seed` for task `task`: see [`Begun`].
+pub fn begin(task: &str, seed: u64, index: u64, options: GenOptions) -> Begun {
+    let level = options.difficulty;
+    let mut rng = instance_rng(task, seed, index, level);
+    let language = Language::draw(&mut rng, options.language);
+    let trace = trace_id(&mut rng);
+    Begun {
+        level,
+        rng,
+        language,
+        trace,
     }
 }
 

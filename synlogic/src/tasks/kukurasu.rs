@@ -11,9 +11,9 @@ use crate::difficulty::Difficulty;
 use crate::error::SynlogicError;
 use crate::extract;
 use crate::grid_text;
-use crate::instance::{rlvr_meta, trace_id, Gold, Instance};
-use crate::language::{fill_into, pick, Bilingual, Language};
-use crate::puzzle::{instance_rng, GenOptions, Judgement, Puzzle};
+use crate::instance::{rlvr_meta, Gold, Instance, Metadata};
+use crate::language::{fill_into, pick, Bilingual};
+use crate::puzzle::{self, Begun, GenOptions, Judgement, Puzzle};
 use crate::pyliteral::{self, PyValue};
 
 const ID: &str = "kukurasu";
@@ -252,12 +252,14 @@ impl Puzzle for Kukurasu {
         index: u64,
         options: GenOptions,
     ) -> Result<Instance, SynlogicError> {
-        let level = options.difficulty;
+        let Begun {
+            level,
+            mut rng,
+            language,
+            trace,
+        } = puzzle::begin(ID, seed, index, options);
         let (n, p) = level.pick(&LEVELS);
         let m = n;
-        let mut rng = instance_rng(ID, seed, index, level);
-        let language = Language::draw(&mut rng, options.language);
-        let trace = trace_id(&mut rng);
         // Like SynLogic, redraw until no row or column is empty (a zero clue); give up after a bound.
         // Row-major flat grid, redrawn in place (same draws, in the same order, as one Vec per row).
         let mut grid = vec![false; n * m];
@@ -320,31 +322,36 @@ impl Puzzle for Kukurasu {
         }
         question.push_str("\n\n");
         question.push_str(FORMAT.get(language));
-        let text_rows = |cell: &dyn Fn(usize) -> &'static str| {
-            Value::Array(
-                (0..n)
-                    .map(|i| Value::Array((0..m).map(|j| Value::from(cell(i * m + j))).collect()))
-                    .collect(),
-            )
-        };
-        let mut metadata = Map::with_capacity(9);
-        metadata.insert("trace_id".into(), Value::String(trace));
-        metadata.insert("grid".into(), text_rows(&|_| "X"));
-        metadata.insert("row_sums".into(), grid_text::int_list_value(row_sums));
-        metadata.insert("col_sums".into(), grid_text::int_list_value(col_sums));
-        metadata.insert("solution".into(), text_rows(&|k| cell_text(grid[k])));
-        metadata.insert("n".into(), Value::from(n));
-        metadata.insert("m".into(), Value::from(m));
-        metadata.insert("ones_probability".into(), Value::from(p));
-        metadata.insert(
-            "rlvr".into(),
-            Value::Object(rlvr_meta(level, seed, index, language)),
-        );
+        let metadata = Metadata::lazy(move || {
+            let text_rows = |cell: &dyn Fn(usize) -> &'static str| {
+                Value::Array(
+                    (0..n)
+                        .map(|i| {
+                            Value::Array((0..m).map(|j| Value::from(cell(i * m + j))).collect())
+                        })
+                        .collect(),
+                )
+            };
+            let mut metadata = Map::with_capacity(9);
+            metadata.insert("trace_id".into(), Value::String(trace));
+            metadata.insert("grid".into(), text_rows(&|_| "X"));
+            metadata.insert("row_sums".into(), grid_text::int_list_value(row_sums));
+            metadata.insert("col_sums".into(), grid_text::int_list_value(col_sums));
+            metadata.insert("solution".into(), text_rows(&|k| cell_text(grid[k])));
+            metadata.insert("n".into(), Value::from(n));
+            metadata.insert("m".into(), Value::from(m));
+            metadata.insert("ones_probability".into(), Value::from(p));
+            metadata.insert(
+                "rlvr".into(),
+                Value::Object(rlvr_meta(level, seed, index, language)),
+            );
+            Value::Object(metadata)
+        });
         Ok(Instance {
             question,
             answer: Value::String(String::new()),
             difficulty: level,
-            metadata: Value::Object(metadata),
+            metadata,
         })
     }
 

@@ -22,9 +22,9 @@ use rlvr_envs::seed::TaskRng;
 use crate::difficulty::Difficulty;
 use crate::error::SynlogicError;
 use crate::extract;
-use crate::instance::{trace_id, Gold, Instance};
-use crate::language::{fill, pick, Bilingual, Language};
-use crate::puzzle::{instance_rng, GenOptions, Judgement, Puzzle};
+use crate::instance::{Gold, Instance, Metadata};
+use crate::language::{fill, pick, Bilingual};
+use crate::puzzle::{self, Begun, GenOptions, Judgement, Puzzle};
 use crate::pyliteral::{self, PyValue};
 
 pub use solver::{solve, Effort};
@@ -414,11 +414,13 @@ impl Puzzle for NumberWall {
         index: u64,
         options: GenOptions,
     ) -> Result<Instance, SynlogicError> {
-        let level = options.difficulty;
+        let Begun {
+            level,
+            mut rng,
+            language,
+            trace,
+        } = puzzle::begin(ID, seed, index, options);
         let (n, number_rate, max_island) = level.pick(&LEVELS);
-        let mut rng = instance_rng(ID, seed, index, level);
-        let language = Language::draw(&mut rng, options.language);
-        let trace = trace_id(&mut rng);
         let islands = (0..MAX_DRAWS)
             .find_map(|_| draw_islands(&mut rng, n, number_rate, max_island))
             .ok_or_else(|| SynlogicError::Generation {
@@ -462,16 +464,18 @@ impl Puzzle for NumberWall {
             question,
             answer: Value::String(String::new()),
             difficulty: level,
-            metadata: json!({
-                "trace_id": trace,
-                "grid": grid,
-                "solution": solution,
-                "n": n,
-                "number_rate": number_rate,
-                "rlvr": {
-                    "level": level.level(), "seed": seed, "index": index, "language": language,
-                    "numbers": members.len(), "max_island": max_island,
-                },
+            metadata: Metadata::lazy(move || {
+                json!({
+                    "trace_id": trace,
+                    "grid": grid,
+                    "solution": solution,
+                    "n": n,
+                    "number_rate": number_rate,
+                    "rlvr": {
+                        "level": level.level(), "seed": seed, "index": index, "language": language,
+                        "numbers": members.len(), "max_island": max_island,
+                    },
+                })
             }),
         })
     }
