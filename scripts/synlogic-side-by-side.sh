@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Generation and verification speed of our SynLogic tasks beside SynLogic's own Python, side by side
 # in one run: for each task, ours (`rlvr synlogic bench`) and theirs (a driver you supply) run back to
-# back, alternating for ROUNDS rounds, each pinned to the same core with taskset. Prints one markdown
-# table (best round per side) and the machine's load average before and after.
+# back, alternating for ROUNDS rounds, each pinned to the same core with taskset. Both sides are timed
+# in CPU time (ours: the bench's `cpu_*` rates; theirs: `time.process_time()`), so a shared machine
+# slows neither side's figure. Prints one markdown table (best round per side) and the load average.
 #
 # Usage: scripts/synlogic-side-by-side.sh ANCHOR_DRIVER [TASK...]
 # ANCHOR_DRIVER is run as `$ANCHOR_PYTHON ANCHOR_DRIVER TASK COUNT` (TASK may carry a suffix such as
@@ -46,11 +47,11 @@ PLAN=(
 
 ours() { # task level count -> "gen verify"
     taskset -c "$CPU" "$RLVR" synlogic bench --task "$1" --difficulty "$2" --count "$3" --json |
-        jq -r '.[0] | "\(.generated_per_s) \(.verified_per_s)"'
+        jq -r '.[0] | "\(.cpu_generated_per_s // .generated_per_s) \(.cpu_verified_per_s // .verified_per_s)"'
 }
 
 theirs() { # task count -> "gen verify gold settings python"
-    taskset -c "$CPU" "$PY" "$DRIVER" "$1" "$2" 2>/dev/null | tail -n 1 |
+    OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 taskset -c "$CPU" "$PY" "$DRIVER" "$1" "$2" 2>/dev/null | tail -n 1 |
         jq -r '"\(.gen_per_s) \(.verify_per_s) \(.gold_pass // "-") \(.python // "-") \(.settings)"'
 }
 
