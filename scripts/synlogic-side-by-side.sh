@@ -46,7 +46,7 @@ PLAN=(
 )
 
 ours() { # task level count -> "gen verify"
-    taskset -c "$CPU" "$RLVR" synlogic bench --task "$1" --difficulty "$2" --count "$3" --json |
+    taskset -c "$CPU" "$RLVR" synlogic bench --task "$1" --difficulty "$2" --count "$3" --json --no-effort |
         jq -r '.[0] | "\(.cpu_generated_per_s // .generated_per_s) \(.cpu_verified_per_s // .verified_per_s)"'
 }
 

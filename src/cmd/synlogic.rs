@@ -87,6 +87,9 @@ enum SynlogicCommand {
         /// Print the rows as JSON.
         #[arg(long)]
         json: bool,
+        /// Skip the solver-effort pass (untimed, but it can take minutes at high levels).
+        #[arg(long)]
+        no_effort: bool,
     },
 }
 
@@ -162,7 +165,8 @@ pub fn run(args: SynlogicArgs) -> anyhow::Result<ExitCode> {
             count,
             seed,
             json,
-        } => bench(&task, &difficulty, count, seed, json),
+            no_effort,
+        } => bench(&task, &difficulty, count, seed, json, no_effort),
     }
 }
 
@@ -304,6 +308,7 @@ fn bench(
     count: u64,
     seed: u64,
     json: bool,
+    no_effort: bool,
 ) -> anyhow::Result<ExitCode> {
     let puzzles: Vec<&dyn Puzzle> = if task_ids.is_empty() {
         tasks::ALL.to_vec()
@@ -361,10 +366,14 @@ fn bench(
             }
             let verified_per_s = verified as f64 / started.elapsed().as_secs_f64();
             let cpu_verified_per_s = per_cpu_s(verified, cpu_before, thread_cpu_ns());
-            let nodes: Vec<u64> = instances
-                .iter()
-                .filter_map(|i| puzzle.solver_effort(i))
-                .collect();
+            let nodes: Vec<u64> = if no_effort {
+                Vec::new()
+            } else {
+                instances
+                    .iter()
+                    .filter_map(|i| puzzle.solver_effort(i))
+                    .collect()
+            };
             let mean_solver_nodes =
                 (!nodes.is_empty()).then(|| nodes.iter().sum::<u64>() as f64 / nodes.len() as f64);
             let row = BenchRow {

@@ -233,6 +233,10 @@ fn response_dominoes(response: &str) -> Result<Vec<[(i64, i64); 2]>, Judgement> 
         .or_else(|| extract::last_balanced(text, '[', ']', 3))
         .ok_or_else(|| Judgement::unparseable("no [[(r,c), (r,c)], ...] list in the answer"))?;
     let candidate = extract::within_limit(candidate)?;
+    // The usual answer is read without building a literal tree.
+    if let Some(dominoes) = pyliteral::simple_pair_pairs(candidate) {
+        return Ok(dominoes);
+    }
     let value = pyliteral::parse(candidate)
         .map_err(|e| Judgement::unparseable(format!("the answer is not a list literal: {e}")))?;
     let items = value

@@ -23,7 +23,9 @@ use crate::pyliteral::{self, PyValue};
 const ID: &str = "star_placement_puzzle";
 
 /// Grid side per level, one star per row, column and region. SynLogic's run.sh draws n = 4..6.
-const LEVELS: [usize; 10] = [4, 5, 6, 7, 8, 9, 10, 11, 12, 13];
+/// 12 is skipped: on the test sample 12x12 measured above 13x13 (23 285 vs 7 455
+/// mean nodes; one-star grids are heavy-tailed), so the top two levels are 13 and 14.
+const LEVELS: [usize; 10] = [4, 5, 6, 7, 8, 9, 10, 11, 13, 14];
 
 /// Stars per row, column and region at every level.
 const K: usize = 1;
