@@ -132,3 +132,27 @@ pub fn instance_rng(task: &str, seed: u64, index: u64, difficulty: Difficulty) -
         index,
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::Rng;
+
+    #[test]
+    fn begin_draws_the_stream_then_the_language_then_the_trace_id() {
+        let level = Difficulty::new(3).unwrap();
+        for forced in [None, Some(Language::En), Some(Language::Zh)] {
+            let options = GenOptions {
+                difficulty: level,
+                language: forced,
+            };
+            let mut begun = begin("t", 5, 9, options);
+            let mut rng = instance_rng("t", 5, 9, level);
+            let language = Language::draw(&mut rng, forced);
+            assert_eq!(begun.level, level);
+            assert_eq!(begun.language, language);
+            assert_eq!(begun.trace, trace_id(&mut rng));
+            assert_eq!(begun.rng.gen::<u64>(), rng.gen::<u64>());
+        }
+    }
+}

@@ -152,6 +152,23 @@ pub fn visit_simple_str_cells<'a>(
     (sc.pos == sc.src.len()).then_some(row)
 }
 
+/// A list of integer pairs written `[(r, c), [r, c], ...]` (plain decimal integers), read
+/// directly; `None` when the text is anything else (then use [`parse`], which agrees on this subset).
+pub fn simple_pairs(text: &str) -> Option<Vec<(i64, i64)>> {
+    let mut sc = Scanner {
+        src: text.as_bytes(),
+        text,
+        pos: 0,
+    };
+    let mut out = Vec::new();
+    sc.list(|sc| {
+        out.push(sc.pair()?);
+        Some(())
+    })?;
+    sc.space();
+    (sc.pos == sc.src.len()).then_some(out)
+}
+
 /// A list of coordinate pairs written `[[(r, c), (r, c)], ...]` (each bracket `[]` or `()`, plain
 /// decimal integers), read directly; `None` when the text is anything else (then use [`parse`],
 /// which reads this subset the same way).
@@ -643,5 +660,57 @@ mod tests {
             Some(vec![[(1, 2), (1, 3)], [(4, 4), (5, 4)]])
         );
         assert_eq!(simple_pair_pairs("[[(1, 2), (1, 3))]"), None);
+    }
+
+    #[test]
+    fn visiting_cells_matches_the_str_matrix_reader() {
+        let text = r#"[["1", "X"], ['X', "1"],]"#;
+        let mut seen = Vec::new();
+        let rows = visit_simple_str_cells(text, |r, c, cell| {
+            seen.push((r, c, cell));
+            Some(())
+        });
+        assert_eq!(rows, Some(2));
+        let matrix = simple_str_matrix(text).unwrap();
+        let flat: Vec<(usize, usize, &str)> = matrix
+            .iter()
+            .enumerate()
+            .flat_map(|(r, row)| row.iter().enumerate().map(move |(c, &s)| (r, c, s)))
+            .collect();
+        assert_eq!(seen, flat);
+        assert_eq!(
+            visit_simple_str_cells(r#"[["1"], [1]]"#, |_, _, _| Some(())),
+            None
+        );
+        assert_eq!(
+            visit_simple_str_cells(r#"[["1", "2"]]"#, |_, c, _| (c == 0).then_some(())),
+            None
+        );
+    }
+
+    #[test]
+    fn simple_pairs_agrees_with_the_full_parser() {
+        for text in [
+            "[(0, 1), [2,3],]",
+            "[]",
+            "[(0, 1, 2)]",
+            "[(0, 1)] x",
+            "[(1.5, 2)]",
+        ] {
+            let full = parse(text).ok().and_then(|v| {
+                v.as_seq()?
+                    .iter()
+                    .map(|p| match p.as_seq()? {
+                        [r, c] => Some((r.as_int()?, c.as_int()?)),
+                        _ => None,
+                    })
+                    .collect::<Option<Vec<_>>>()
+            });
+            if let Some(fast) = simple_pairs(text) {
+                assert_eq!(Some(fast), full, "{text}");
+            }
+        }
+        assert_eq!(simple_pairs("[(0, 1), [2,3],]"), Some(vec![(0, 1), (2, 3)]));
+        assert_eq!(simple_pairs("[(0, 1, 2)]"), None);
     }
 }

@@ -208,6 +208,10 @@ fn response_mines(response: &str) -> Result<Vec<(i64, i64)>, Judgement> {
             break;
         };
         let span = extract::within_limit(span)?;
+        // The usual answer is read without building a literal tree.
+        if let Some(cells) = pyliteral::simple_pairs(span) {
+            return Ok(cells);
+        }
         if let Some(cells) = pyliteral::parse(span)
             .ok()
             .as_ref()
