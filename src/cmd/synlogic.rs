@@ -87,6 +87,9 @@ enum SynlogicCommand {
         /// Print the rows as JSON.
         #[arg(long)]
         json: bool,
+        /// Skip the solver-effort pass (untimed, but it can take minutes at high levels).
+        #[arg(long)]
+        no_effort: bool,
     },
 }
 
@@ -162,7 +165,8 @@ pub fn run(args: SynlogicArgs) -> anyhow::Result<ExitCode> {
             count,
             seed,
             json,
-        } => bench(&task, &difficulty, count, seed, json),
+            no_effort,
+        } => bench(&task, &difficulty, count, seed, json, no_effort),
     }
 }
 
@@ -274,7 +278,28 @@ struct BenchRow {
     instances: u64,
     generated_per_s: f64,
     verified_per_s: f64,
+    /// The same rates over this thread's CPU time (Linux), comparable with Python's
+    /// `time.process_time()` when the machine is shared; `None` where it cannot be read.
+    cpu_generated_per_s: Option<f64>,
+    cpu_verified_per_s: Option<f64>,
     mean_solver_nodes: Option<f64>,
+}
+
+/// Nanoseconds of CPU this thread has run, from `/proc/thread-self/schedstat` (Linux; updated at
+/// least every scheduler tick, so good to a few ms, fine for runs of 200 ms and more).
+fn thread_cpu_ns() -> Option<u64> {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
+}
+
+/// `count` per CPU second between two [`thread_cpu_ns`] readings.
+fn per_cpu_s(count: u64, before: Option<u64>, after: Option<u64>) -> Option<f64> {
+    let ns = after?.checked_sub(before?)?;
+    (ns > 0).then(|| count as f64 / (ns as f64 * 1e-9))
 }
 
 fn bench(
@@ -283,6 +308,7 @@ fn bench(
     count: u64,
     seed: u64,
     json: bool,
+    no_effort: bool,
 ) -> anyhow::Result<ExitCode> {
     let puzzles: Vec<&dyn Puzzle> = if task_ids.is_empty() {
         tasks::ALL.to_vec()
@@ -309,16 +335,19 @@ fn bench(
     for puzzle in puzzles {
         for &level in &levels {
             let options = GenOptions::at(level);
+            let cpu_before = thread_cpu_ns();
             let started = Instant::now();
             let instances = (0..count)
                 .map(|index| puzzle.generate(seed, index, options))
                 .collect::<Result<Vec<_>, _>>()?;
             let generated_per_s = count as f64 / started.elapsed().as_secs_f64();
+            let cpu_generated_per_s = per_cpu_s(count, cpu_before, thread_cpu_ns());
             let responses = instances
                 .iter()
                 .map(|i| puzzle.reference_response(i.gold()))
                 .collect::<Result<Vec<_>, _>>()?;
             // Verification is fast: repeat the pass until it has run long enough to time.
+            let cpu_before = thread_cpu_ns();
             let started = Instant::now();
             let mut verified = 0u64;
             while verified < 10 * count || started.elapsed().as_millis() < 200 {
@@ -336,10 +365,15 @@ fn bench(
                 verified += count;
             }
             let verified_per_s = verified as f64 / started.elapsed().as_secs_f64();
-            let nodes: Vec<u64> = instances
-                .iter()
-                .filter_map(|i| puzzle.solver_effort(i))
-                .collect();
+            let cpu_verified_per_s = per_cpu_s(verified, cpu_before, thread_cpu_ns());
+            let nodes: Vec<u64> = if no_effort {
+                Vec::new()
+            } else {
+                instances
+                    .iter()
+                    .filter_map(|i| puzzle.solver_effort(i))
+                    .collect()
+            };
             let mean_solver_nodes =
                 (!nodes.is_empty()).then(|| nodes.iter().sum::<u64>() as f64 / nodes.len() as f64);
             let row = BenchRow {
@@ -348,6 +382,8 @@ fn bench(
                 instances: count,
                 generated_per_s,
                 verified_per_s,
+                cpu_generated_per_s,
+                cpu_verified_per_s,
                 mean_solver_nodes,
             };
             if !json {

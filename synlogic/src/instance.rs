@@ -1,6 +1,8 @@
 //! One generated puzzle, in SynLogic's `Data` schema: `{question, answer, difficulty, metadata}`.
 
 use rand::Rng;
+use std::sync::{Mutex, OnceLock};
+
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -18,7 +20,89 @@ pub struct Instance {
     pub answer: Value,
     pub difficulty: Difficulty,
     /// SynLogic's metadata for this task, plus our own `rlvr` object (level, seed, index, solver effort).
-    pub metadata: Value,
+    pub metadata: Metadata,
+}
+
+/// An instance's metadata: a JSON value, or the task's typed data that becomes one on first use.
+///
+/// Generation leaves it lazy: the puzzle's own vectors are moved into a closure, and the JSON tree
+/// (dozens of small allocations per record) is built only when a record is written or a verifier
+/// reads it, once. The value is the same either way, so `gen` output bytes do not depend on it.
+pub struct Metadata {
+    value: OnceLock<Value>,
+    build: Mutex<Option<MetadataBuilder>>,
+}
+
+type MetadataBuilder = Box<dyn FnOnce() -> Value + Send>;
+
+impl Metadata {
+    /// Metadata built by `build` on first use.
+    pub fn lazy(build: impl FnOnce() -> Value + Send + 'static) -> Self {
+        Metadata {
+            value: OnceLock::new(),
+            build: Mutex::new(Some(Box::new(build))),
+        }
+    }
+
+    /// The metadata as JSON (built now if it was lazy).
+    pub fn value(&self) -> &Value {
+        self.value.get_or_init(|| {
+            let build = self
+                .build
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+                .take();
+            // `OnceLock` runs this once; a builder can be missing only if an earlier build panicked.
+            build.map_or(Value::Null, |build| build())
+        })
+    }
+}
+
+impl From<Value> for Metadata {
+    fn from(value: Value) -> Self {
+        Metadata {
+            value: OnceLock::from(value),
+            build: Mutex::new(None),
+        }
+    }
+}
+
+impl std::ops::Deref for Metadata {
+    type Target = Value;
+
+    fn deref(&self) -> &Value {
+        self.value()
+    }
+}
+
+impl Clone for Metadata {
+    fn clone(&self) -> Self {
+        Metadata::from(self.value().clone())
+    }
+}
+
+impl PartialEq for Metadata {
+    fn eq(&self, other: &Self) -> bool {
+        self.value() == other.value()
+    }
+}
+
+impl std::fmt::Debug for Metadata {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.value().fmt(f)
+    }
+}
+
+impl Serialize for Metadata {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.value().serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for Metadata {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Value::deserialize(deserializer).map(Metadata::from)
+    }
 }
 
 impl Instance {
@@ -27,7 +111,7 @@ impl Instance {
         Gold {
             question: &self.question,
             answer: &self.answer,
-            metadata: &self.metadata,
+            metadata: self.metadata.value(),
         }
     }
 
@@ -37,7 +121,7 @@ impl Instance {
         map.insert("question".into(), Value::String(self.question.clone()));
         map.insert("answer".into(), self.answer.clone());
         map.insert("difficulty".into(), Value::from(self.difficulty.level()));
-        map.insert("metadata".into(), self.metadata.clone());
+        map.insert("metadata".into(), self.metadata.value().clone());
         map.insert("gpt_response".into(), Value::String(String::new()));
         Value::Object(map)
     }
@@ -114,6 +198,27 @@ pub fn trace_id(rng: &mut TaskRng) -> String {
 mod tests {
     use super::*;
     use rlvr_envs::seed::task_rng;
+
+    #[test]
+    fn lazy_metadata_is_built_once_and_equals_the_eager_value() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        use std::sync::Arc;
+        let calls = Arc::new(AtomicUsize::new(0));
+        let counter = Arc::clone(&calls);
+        let lazy = Metadata::lazy(move || {
+            counter.fetch_add(1, Ordering::SeqCst);
+            serde_json::json!({"a": [1, 2], "b": "x"})
+        });
+        assert_eq!(calls.load(Ordering::SeqCst), 0);
+        let eager = Metadata::from(serde_json::json!({"a": [1, 2], "b": "x"}));
+        assert_eq!(lazy, eager);
+        assert_eq!(lazy.get("b").and_then(Value::as_str), Some("x"));
+        assert_eq!(
+            serde_json::to_string(&lazy).unwrap(),
+            serde_json::to_string(&eager).unwrap()
+        );
+        assert_eq!(calls.load(Ordering::SeqCst), 1);
+    }
 
     #[test]
     fn trace_id_is_a_uuid_v4_shape_and_matches_the_old_formatting() {

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::difficulty::Difficulty;
 use crate::error::SynlogicError;
-use crate::instance::{Gold, Instance};
+use crate::instance::{trace_id, Gold, Instance};
 use crate::language::Language;
 
 /// A verifier's judgement of one response: the verdict and why.
@@ -101,6 +101,29 @@ pub trait Puzzle: Send + Sync {
     }
 }
 
+/// What every generator draws first, in this order: its random stream, the prompt language, the
+/// trace id. One place, so the 17 tasks cannot drift apart (and their bytes stay as they were).
+pub struct Begun {
+    pub level: Difficulty,
+    pub rng: TaskRng,
+    pub language: Language,
+    pub trace: String,
+}
+
+/// Starts instance `index` of stream `seed` for task `task`: see [`Begun`].
+pub fn begin(task: &str, seed: u64, index: u64, options: GenOptions) -> Begun {
+    let level = options.difficulty;
+    let mut rng = instance_rng(task, seed, index, level);
+    let language = Language::draw(&mut rng, options.language);
+    let trace = trace_id(&mut rng);
+    Begun {
+        level,
+        rng,
+        language,
+        trace,
+    }
+}
+
 /// The random stream of one instance: separated by task and difficulty, so levels do not share draws.
 pub fn instance_rng(task: &str, seed: u64, index: u64, difficulty: Difficulty) -> TaskRng {
     task_rng(
@@ -108,4 +131,28 @@ pub fn instance_rng(task: &str, seed: u64, index: u64, difficulty: Difficulty) -
         seed,
         index,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::Rng;
+
+    #[test]
+    fn begin_draws_the_stream_then_the_language_then_the_trace_id() {
+        let level = Difficulty::new(3).unwrap();
+        for forced in [None, Some(Language::En), Some(Language::Zh)] {
+            let options = GenOptions {
+                difficulty: level,
+                language: forced,
+            };
+            let mut begun = begin("t", 5, 9, options);
+            let mut rng = instance_rng("t", 5, 9, level);
+            let language = Language::draw(&mut rng, forced);
+            assert_eq!(begun.level, level);
+            assert_eq!(begun.language, language);
+            assert_eq!(begun.trace, trace_id(&mut rng));
+            assert_eq!(begun.rng.gen::<u64>(), rng.gen::<u64>());
+        }
+    }
 }

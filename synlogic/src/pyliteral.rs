@@ -124,6 +124,82 @@ pub fn simple_str_matrix(text: &str) -> Option<Vec<Vec<&str>>> {
     simple_rows(text, Scanner::string)
 }
 
+/// The cells of a list of lists of quoted strings without escapes (the subset of
+/// [`simple_str_matrix`]), visited as (row, column, text) without building any list. `None` when
+/// the text is outside that subset or `visit` stops with `None`; else the number of rows.
+pub fn visit_simple_str_cells<'a>(
+    text: &'a str,
+    mut visit: impl FnMut(usize, usize, &'a str) -> Option<()>,
+) -> Option<usize> {
+    let mut sc = Scanner {
+        src: text.as_bytes(),
+        text,
+        pos: 0,
+    };
+    let mut row = 0;
+    sc.list(|sc| {
+        let mut col = 0;
+        sc.list(|sc| {
+            let cell = sc.string()?;
+            visit(row, col, cell)?;
+            col += 1;
+            Some(())
+        })?;
+        row += 1;
+        Some(())
+    })?;
+    sc.space();
+    (sc.pos == sc.src.len()).then_some(row)
+}
+
+/// A list of integer pairs written `[(r, c), [r, c], ...]` (plain decimal integers), read
+/// directly; `None` when the text is anything else (then use [`parse`], which agrees on this subset).
+pub fn simple_pairs(text: &str) -> Option<Vec<(i64, i64)>> {
+    let mut sc = Scanner {
+        src: text.as_bytes(),
+        text,
+        pos: 0,
+    };
+    let mut out = Vec::new();
+    sc.list(|sc| {
+        out.push(sc.pair()?);
+        Some(())
+    })?;
+    sc.space();
+    (sc.pos == sc.src.len()).then_some(out)
+}
+
+/// A list of coordinate pairs written `[[(r, c), (r, c)], ...]` (each bracket `[]` or `()`, plain
+/// decimal integers), read directly; `None` when the text is anything else (then use [`parse`],
+/// which reads this subset the same way).
+pub fn simple_pair_pairs(text: &str) -> Option<Vec<[(i64, i64); 2]>> {
+    let mut sc = Scanner {
+        src: text.as_bytes(),
+        text,
+        pos: 0,
+    };
+    let mut out = Vec::new();
+    sc.list(|sc| {
+        let a_open = sc.open()?;
+        let a = sc.pair()?;
+        sc.space();
+        if sc.src.get(sc.pos) != Some(&b',') {
+            return None;
+        }
+        sc.pos += 1;
+        let b = sc.pair()?;
+        sc.space();
+        if sc.src.get(sc.pos) == Some(&b',') {
+            sc.pos += 1;
+        }
+        sc.close(a_open)?;
+        out.push([a, b]);
+        Some(())
+    })?;
+    sc.space();
+    (sc.pos == sc.src.len()).then_some(out)
+}
+
 /// The scanner behind the `simple_*` readers: whitespace is `[ \t\r\n]` only.
 struct Scanner<'a> {
     src: &'a [u8],
@@ -190,6 +266,41 @@ impl<'a> Scanner<'a> {
         } else {
             value.checked_neg()
         }
+    }
+
+    /// An opening `[` or `(`; returns the closer it needs.
+    fn open(&mut self) -> Option<u8> {
+        self.space();
+        let close = match self.src.get(self.pos)? {
+            b'[' => b']',
+            b'(' => b')',
+            _ => return None,
+        };
+        self.pos += 1;
+        Some(close)
+    }
+
+    fn close(&mut self, close: u8) -> Option<()> {
+        self.space();
+        (self.src.get(self.pos) == Some(&close)).then(|| self.pos += 1)
+    }
+
+    /// `(int, int)` or `[int, int]`, an optional trailing comma inside.
+    fn pair(&mut self) -> Option<(i64, i64)> {
+        let close = self.open()?;
+        let a = self.int()?;
+        self.space();
+        if self.src.get(self.pos) != Some(&b',') {
+            return None;
+        }
+        self.pos += 1;
+        let b = self.int()?;
+        self.space();
+        if self.src.get(self.pos) == Some(&b',') {
+            self.pos += 1;
+        }
+        self.close(close)?;
+        Some((a, b))
     }
 
     fn string(&mut self) -> Option<&'a str> {
@@ -512,5 +623,94 @@ mod tests {
         }
         let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
         assert_eq!(parse(&deep).unwrap_err().message, "nesting too deep");
+    }
+
+    #[test]
+    fn simple_pair_pairs_agrees_with_the_full_parser() {
+        for text in [
+            "[[(1, 2), (1, 3)], [(4,4),(5,4)]]",
+            "[([1, 2], [1, 3],), ]",
+            "[]",
+            "[[(1, 2), (1, 3)], [(4, 4)]]",
+            "[[(1, 2), (1, 3)] # c\n]",
+            "[[(1, 2), (1, 3))]",
+        ] {
+            let fast = simple_pair_pairs(text);
+            let full = parse(text).ok().and_then(|v| {
+                v.as_seq()?
+                    .iter()
+                    .map(|d| match d.as_seq()? {
+                        [a, b] => {
+                            let pair = |p: &PyValue| match p.as_seq()? {
+                                [r, c] => Some((r.as_int()?, c.as_int()?)),
+                                _ => None,
+                            };
+                            Some([pair(a)?, pair(b)?])
+                        }
+                        _ => None,
+                    })
+                    .collect::<Option<Vec<_>>>()
+            });
+            if let Some(fast) = fast {
+                assert_eq!(Some(fast), full, "{text}");
+            }
+        }
+        assert_eq!(
+            simple_pair_pairs("[[(1, 2), (1, 3)], [(4,4),(5,4)]]"),
+            Some(vec![[(1, 2), (1, 3)], [(4, 4), (5, 4)]])
+        );
+        assert_eq!(simple_pair_pairs("[[(1, 2), (1, 3))]"), None);
+    }
+
+    #[test]
+    fn visiting_cells_matches_the_str_matrix_reader() {
+        let text = r#"[["1", "X"], ['X', "1"],]"#;
+        let mut seen = Vec::new();
+        let rows = visit_simple_str_cells(text, |r, c, cell| {
+            seen.push((r, c, cell));
+            Some(())
+        });
+        assert_eq!(rows, Some(2));
+        let matrix = simple_str_matrix(text).unwrap();
+        let flat: Vec<(usize, usize, &str)> = matrix
+            .iter()
+            .enumerate()
+            .flat_map(|(r, row)| row.iter().enumerate().map(move |(c, &s)| (r, c, s)))
+            .collect();
+        assert_eq!(seen, flat);
+        assert_eq!(
+            visit_simple_str_cells(r#"[["1"], [1]]"#, |_, _, _| Some(())),
+            None
+        );
+        assert_eq!(
+            visit_simple_str_cells(r#"[["1", "2"]]"#, |_, c, _| (c == 0).then_some(())),
+            None
+        );
+    }
+
+    #[test]
+    fn simple_pairs_agrees_with_the_full_parser() {
+        for text in [
+            "[(0, 1), [2,3],]",
+            "[]",
+            "[(0, 1, 2)]",
+            "[(0, 1)] x",
+            "[(1.5, 2)]",
+        ] {
+            let full = parse(text).ok().and_then(|v| {
+                v.as_seq()?
+                    .iter()
+                    .map(|p| match p.as_seq()? {
+                        [r, c] => Some((r.as_int()?, c.as_int()?)),
+                        _ => None,
+                    })
+                    .collect::<Option<Vec<_>>>()
+            });
+            if let Some(fast) = simple_pairs(text) {
+                assert_eq!(Some(fast), full, "{text}");
+            }
+        }
+        assert_eq!(simple_pairs("[(0, 1), [2,3],]"), Some(vec![(0, 1), (2, 3)]));
+        assert_eq!(simple_pairs("[(0, 1, 2)]"), None);
     }
 }

@@ -13,9 +13,9 @@ use rlvr_envs::extract::strip_think;
 use crate::difficulty::Difficulty;
 use crate::error::SynlogicError;
 use crate::extract;
-use crate::instance::{trace_id, Gold, Instance};
-use crate::language::{fill, pick, Bilingual, Language};
-use crate::puzzle::{instance_rng, GenOptions, Judgement, Puzzle};
+use crate::instance::{Gold, Instance, Metadata};
+use crate::language::{fill, pick, Bilingual};
+use crate::puzzle::{self, Begun, GenOptions, Judgement, Puzzle};
 use crate::pyliteral::{self, PyValue};
 
 const ID: &str = "arrow_maze";
@@ -621,12 +621,14 @@ impl Puzzle for ArrowMaze {
         index: u64,
         options: GenOptions,
     ) -> Result<Instance, SynlogicError> {
-        let level = options.difficulty;
+        let Begun {
+            level,
+            mut rng,
+            language,
+            trace,
+        } = puzzle::begin(ID, seed, index, options);
         let (side, low, high) = level.pick(&LEVELS);
         let (n, m) = (side, side);
-        let mut rng = instance_rng(ID, seed, index, level);
-        let language = Language::draw(&mut rng, options.language);
-        let trace = trace_id(&mut rng);
         let solution = (0..MAX_DRAWS)
             .find_map(|_| build_solution(&mut rng, n, m))
             .ok_or_else(|| SynlogicError::Generation {
@@ -665,14 +667,16 @@ impl Puzzle for ArrowMaze {
             question,
             answer: Value::String(python_json_dumps(&solution_rows)),
             difficulty: level,
-            metadata: json!({
-                "trace_id": trace,
-                "maze": maze_rows,
-                "solution": solution_rows,
-                "height": n,
-                "width": m,
-                "arrow_fill_rate": rate,
-                "rlvr": { "level": level.level(), "seed": seed, "index": index, "language": language },
+            metadata: Metadata::lazy(move || {
+                json!({
+                    "trace_id": trace,
+                    "maze": maze_rows,
+                    "solution": solution_rows,
+                    "height": n,
+                    "width": m,
+                    "arrow_fill_rate": rate,
+                    "rlvr": { "level": level.level(), "seed": seed, "index": index, "language": language },
+                })
             }),
         })
     }
@@ -720,6 +724,7 @@ impl Puzzle for ArrowMaze {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::puzzle::instance_rng;
 
     fn grid(rows: &[&[&str]]) -> Grid {
         Grid {

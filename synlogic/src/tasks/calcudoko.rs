@@ -15,10 +15,10 @@ use crate::difficulty::Difficulty;
 use crate::error::SynlogicError;
 use crate::extract;
 use crate::grid_text;
-use crate::instance::{trace_id, Gold, Instance};
-use crate::language::{fill, pick, Bilingual, Language};
+use crate::instance::{Gold, Instance, Metadata};
+use crate::language::{fill, pick, Bilingual};
 use crate::latin::{self, Rules};
-use crate::puzzle::{instance_rng, GenOptions, Judgement, Puzzle};
+use crate::puzzle::{self, Begun, GenOptions, Judgement, Puzzle};
 
 const ID: &str = "calcudoko";
 
@@ -315,11 +315,13 @@ impl Puzzle for Calcudoko {
         index: u64,
         options: GenOptions,
     ) -> Result<Instance, SynlogicError> {
-        let level = options.difficulty;
+        let Begun {
+            level,
+            mut rng,
+            language,
+            trace,
+        } = puzzle::begin(ID, seed, index, options);
         let (n, max_cage) = level.pick(&LEVELS);
-        let mut rng = instance_rng(ID, seed, index, level);
-        let language = Language::draw(&mut rng, options.language);
-        let trace = trace_id(&mut rng);
         let solution = latin::random_square(n, &mut rng);
         let cages = cut_cages(&solution, n, max_cage, &mut rng);
         let cage_lines: Vec<String> = cages
@@ -351,11 +353,13 @@ impl Puzzle for Calcudoko {
             question,
             answer: Value::String(grid_text::bracket_rows(&solution, n)),
             difficulty: level,
-            metadata: json!({
-                "trace_id": trace,
-                "grid_size": n,
-                "regions": cages_json(&cages),
-                "rlvr": { "level": level.level(), "seed": seed, "index": index, "language": language },
+            metadata: Metadata::lazy(move || {
+                json!({
+                    "trace_id": trace,
+                    "grid_size": n,
+                    "regions": cages_json(&cages),
+                    "rlvr": { "level": level.level(), "seed": seed, "index": index, "language": language },
+                })
             }),
         })
     }

@@ -12,9 +12,9 @@ use rlvr_envs::extract::strip_think;
 use crate::difficulty::Difficulty;
 use crate::error::SynlogicError;
 use crate::extract;
-use crate::instance::{trace_id, Gold, Instance};
-use crate::language::{fill, pick, Bilingual, Language};
-use crate::puzzle::{instance_rng, GenOptions, Judgement, Puzzle};
+use crate::instance::{Gold, Instance, Metadata};
+use crate::language::{fill, pick, Bilingual};
+use crate::puzzle::{self, Begun, GenOptions, Judgement, Puzzle};
 use crate::pyliteral::{self, PyValue};
 
 const ID: &str = "campsite";
@@ -469,11 +469,13 @@ impl Puzzle for Campsite {
         index: u64,
         options: GenOptions,
     ) -> Result<Instance, SynlogicError> {
-        let level = options.difficulty;
+        let Begun {
+            level,
+            mut rng,
+            language,
+            trace,
+        } = puzzle::begin(ID, seed, index, options);
         let (n, m, density) = level.pick(&LEVELS);
-        let mut rng = instance_rng(ID, seed, index, level);
-        let language = Language::draw(&mut rng, options.language);
-        let trace = trace_id(&mut rng);
         let tree_count = ((n * m) as f64 * density) as usize;
         let mut solved = None;
         for _ in 0..MAX_LAYOUTS {
@@ -527,16 +529,18 @@ impl Puzzle for Campsite {
             question,
             answer: Value::String(String::new()),
             difficulty: level,
-            metadata: json!({
-                "trace_id": trace,
-                "grid": symbols(&puzzle),
-                "solution": symbols(&solution),
-                "row_constraints": rows,
-                "col_constraints": cols,
-                "n": n,
-                "m": m,
-                "tree_density": density,
-                "rlvr": { "level": level.level(), "seed": seed, "index": index, "language": language },
+            metadata: Metadata::lazy(move || {
+                json!({
+                    "trace_id": trace,
+                    "grid": symbols(&puzzle),
+                    "solution": symbols(&solution),
+                    "row_constraints": rows,
+                    "col_constraints": cols,
+                    "n": n,
+                    "m": m,
+                    "tree_density": density,
+                    "rlvr": { "level": level.level(), "seed": seed, "index": index, "language": language },
+                })
             }),
         })
     }

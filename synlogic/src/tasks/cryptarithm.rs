@@ -11,9 +11,9 @@ use rlvr_envs::extract::strip_think;
 
 use crate::difficulty::Difficulty;
 use crate::error::SynlogicError;
-use crate::instance::{trace_id, Gold, Instance};
-use crate::language::{fill, pick, Bilingual, Language};
-use crate::puzzle::{instance_rng, GenOptions, Judgement, Puzzle};
+use crate::instance::{Gold, Instance, Metadata};
+use crate::language::{fill, pick, Bilingual};
+use crate::puzzle::{self, Begun, GenOptions, Judgement, Puzzle};
 
 const ID: &str = "cryptarithm";
 
@@ -475,11 +475,13 @@ impl Puzzle for Cryptarithm {
         index: u64,
         options: GenOptions,
     ) -> Result<Instance, SynlogicError> {
-        let level = options.difficulty;
+        let Begun {
+            level,
+            mut rng,
+            language,
+            trace,
+        } = puzzle::begin(ID, seed, index, options);
         let (letters, op_count, op_level) = level.pick(&LEVELS);
-        let mut rng = instance_rng(ID, seed, index, level);
-        let language = Language::draw(&mut rng, options.language);
-        let trace = trace_id(&mut rng);
         let mut made = None;
         for _ in 0..20_000 {
             let Some((numbers, ops)) = draw_equation(&mut rng, letters, op_count, op_level) else {
@@ -534,19 +536,21 @@ impl Puzzle for Cryptarithm {
             question,
             answer: Value::String(answer),
             difficulty: level,
-            metadata: json!({
-                "trace_id": trace,
-                "numbers": numbers_json,
-                "letter_words": letter_words,
-                "operators": ops_json,
-                "digit_map": digit_map,
-                "num_letter": letters,
-                "operator_num": op_count,
-                "operator_level": op_level,
-                "rlvr": {
-                    "level": level.level(), "seed": seed, "index": index, "language": language,
-                    "solver_nodes": nodes,
-                },
+            metadata: Metadata::lazy(move || {
+                json!({
+                    "trace_id": trace,
+                    "numbers": numbers_json,
+                    "letter_words": letter_words,
+                    "operators": ops_json,
+                    "digit_map": digit_map,
+                    "num_letter": letters,
+                    "operator_num": op_count,
+                    "operator_level": op_level,
+                    "rlvr": {
+                        "level": level.level(), "seed": seed, "index": index, "language": language,
+                        "solver_nodes": nodes,
+                    },
+                })
             }),
         })
     }
@@ -595,9 +599,7 @@ mod tests {
             let level = Difficulty::new(i64::from(level)).unwrap();
             let mut total = 0u64;
             for index in 0..16 {
-                let mut rng = instance_rng(ID, 0, index, level);
-                let _ = Language::draw(&mut rng, None);
-                let _ = trace_id(&mut rng);
+                let mut rng = puzzle::begin(ID, 0, index, GenOptions::at(level)).rng;
                 for _ in 0..20_000 {
                     let Some((numbers, ops)) = draw_equation(&mut rng, letters, op_count, op_level)
                     else {

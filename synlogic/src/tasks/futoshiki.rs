@@ -13,10 +13,10 @@ use crate::difficulty::Difficulty;
 use crate::error::SynlogicError;
 use crate::extract;
 use crate::grid_text;
-use crate::instance::{rlvr_meta, trace_id, Gold, Instance};
-use crate::language::{fill_into, pick, Bilingual, Language};
+use crate::instance::{rlvr_meta, Gold, Instance, Metadata};
+use crate::language::{fill_into, pick, Bilingual};
 use crate::latin::{self, Rules};
-use crate::puzzle::{instance_rng, GenOptions, Judgement, Puzzle};
+use crate::puzzle::{self, Begun, GenOptions, Judgement, Puzzle};
 
 const ID: &str = "futoshiki";
 
@@ -263,11 +263,13 @@ impl Puzzle for Futoshiki {
         index: u64,
         options: GenOptions,
     ) -> Result<Instance, SynlogicError> {
-        let level = options.difficulty;
+        let Begun {
+            level,
+            mut rng,
+            language,
+            trace,
+        } = puzzle::begin(ID, seed, index, options);
         let (n, num_signs, num_givens) = level.pick(&LEVELS);
-        let mut rng = instance_rng(ID, seed, index, level);
-        let language = Language::draw(&mut rng, options.language);
-        let trace = trace_id(&mut rng);
         let solution = latin::random_square(n, &mut rng);
         // Adjacent pairs: right neighbours, then down neighbours.
         let pairs: Vec<((usize, usize), (usize, usize))> = (0..n)
@@ -331,38 +333,42 @@ impl Puzzle for Futoshiki {
         }
         question.push_str("\n\n");
         question.push_str(FORMAT.get(language));
-        let pair = |r: usize, c: usize| Value::Array(vec![Value::from(r), Value::from(c)]);
-        let mut metadata = Map::with_capacity(8);
-        metadata.insert("trace_id".into(), Value::String(trace));
-        metadata.insert("grid_size".into(), Value::from(n));
-        metadata.insert("num_inequality_signs".into(), Value::from(signs.len()));
-        metadata.insert(
-            "num_prefilled_coords".into(),
-            Value::from(given_cells.len()),
-        );
-        metadata.insert(
-            "prefilled_coords".into(),
-            Value::Array(given_cells.iter().map(|&c| pair(c / n, c % n)).collect()),
-        );
-        metadata.insert(
-            "prefilled_values".into(),
-            Value::Array(
-                given_cells
-                    .iter()
-                    .map(|&c| Value::from(solution[c]))
-                    .collect(),
-            ),
-        );
-        metadata.insert("constraints".into(), constraints_json(&signs));
-        metadata.insert(
-            "rlvr".into(),
-            Value::Object(rlvr_meta(level, seed, index, language)),
-        );
+        let answer = grid_text::json_rows(&solution, n);
+        let metadata = Metadata::lazy(move || {
+            let pair = |r: usize, c: usize| Value::Array(vec![Value::from(r), Value::from(c)]);
+            let mut metadata = Map::with_capacity(8);
+            metadata.insert("trace_id".into(), Value::String(trace));
+            metadata.insert("grid_size".into(), Value::from(n));
+            metadata.insert("num_inequality_signs".into(), Value::from(signs.len()));
+            metadata.insert(
+                "num_prefilled_coords".into(),
+                Value::from(given_cells.len()),
+            );
+            metadata.insert(
+                "prefilled_coords".into(),
+                Value::Array(given_cells.iter().map(|&c| pair(c / n, c % n)).collect()),
+            );
+            metadata.insert(
+                "prefilled_values".into(),
+                Value::Array(
+                    given_cells
+                        .iter()
+                        .map(|&c| Value::from(solution[c]))
+                        .collect(),
+                ),
+            );
+            metadata.insert("constraints".into(), constraints_json(&signs));
+            metadata.insert(
+                "rlvr".into(),
+                Value::Object(rlvr_meta(level, seed, index, language)),
+            );
+            Value::Object(metadata)
+        });
         Ok(Instance {
             question,
-            answer: grid_text::json_rows(&solution, n),
+            answer,
             difficulty: level,
-            metadata: Value::Object(metadata),
+            metadata,
         })
     }
 

@@ -14,9 +14,9 @@ use rlvr_envs::extract::strip_think;
 use crate::difficulty::Difficulty;
 use crate::error::SynlogicError;
 use crate::extract;
-use crate::instance::{trace_id, Gold, Instance};
-use crate::language::{fill, pick, Bilingual, Language};
-use crate::puzzle::{instance_rng, GenOptions, Judgement, Puzzle};
+use crate::instance::{Gold, Instance, Metadata};
+use crate::language::{fill, pick, Bilingual};
+use crate::puzzle::{self, Begun, GenOptions, Judgement, Puzzle};
 
 const ID: &str = "game_of_24";
 
@@ -384,11 +384,13 @@ impl Puzzle for GameOf24 {
         index: u64,
         options: GenOptions,
     ) -> Result<Instance, SynlogicError> {
-        let level = options.difficulty;
+        let Begun {
+            level,
+            mut rng,
+            language,
+            trace,
+        } = puzzle::begin(ID, seed, index, options);
         let (count, max, result) = level.pick(&LEVELS);
-        let mut rng = instance_rng(ID, seed, index, level);
-        let language = Language::draw(&mut rng, options.language);
-        let trace = trace_id(&mut rng);
         // Like SynLogic: draw numbers until the set has a solution.
         let mut solved = None;
         for _ in 0..1000 {
@@ -428,18 +430,20 @@ impl Puzzle for GameOf24 {
             question,
             answer: Value::String(String::new()),
             difficulty: level,
-            metadata: json!({
-                "trace_id": trace,
-                "numbers": numbers,
-                "solutions": [solution],
-                "candidates": candidates,
-                "operators": operators,
-                "result": result,
-                "num_of_numbers": count,
-                "rlvr": {
-                    "level": level.level(), "seed": seed, "index": index, "language": language,
-                    "solver_nodes": nodes,
-                },
+            metadata: Metadata::lazy(move || {
+                json!({
+                    "trace_id": trace,
+                    "numbers": numbers,
+                    "solutions": [solution],
+                    "candidates": candidates,
+                    "operators": operators,
+                    "result": result,
+                    "num_of_numbers": count,
+                    "rlvr": {
+                        "level": level.level(), "seed": seed, "index": index, "language": language,
+                        "solver_nodes": nodes,
+                    },
+                })
             }),
         })
     }
@@ -530,9 +534,7 @@ mod tests {
             let level = Difficulty::new(i64::from(level)).unwrap();
             let mut total = 0u64;
             for index in 0..16 {
-                let mut rng = instance_rng(ID, 0, index, level);
-                let _ = Language::draw(&mut rng, None);
-                let _ = trace_id(&mut rng);
+                let mut rng = puzzle::begin(ID, 0, index, GenOptions::at(level)).rng;
                 for _ in 0..1000 {
                     let numbers = sorted((0..count).map(|_| rng.gen_range(1..=max)).collect());
                     let (solution, nodes) = solve(&numbers, result);

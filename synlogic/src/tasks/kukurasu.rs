@@ -11,9 +11,9 @@ use crate::difficulty::Difficulty;
 use crate::error::SynlogicError;
 use crate::extract;
 use crate::grid_text;
-use crate::instance::{rlvr_meta, trace_id, Gold, Instance};
-use crate::language::{fill_into, pick, Bilingual, Language};
-use crate::puzzle::{instance_rng, GenOptions, Judgement, Puzzle};
+use crate::instance::{rlvr_meta, Gold, Instance, Metadata};
+use crate::language::{fill_into, pick, Bilingual};
+use crate::puzzle::{self, Begun, GenOptions, Judgement, Puzzle};
 use crate::pyliteral::{self, PyValue};
 
 const ID: &str = "kukurasu";
@@ -111,12 +111,17 @@ fn read_board(gold: Gold<'_>) -> Result<Board, SynlogicError> {
     })
 }
 
-fn response_grid(response: &str) -> Result<Vec<Vec<bool>>, Judgement> {
+/// The answer's grid literal: the last code block, else the last balanced `[[...]]`.
+fn response_text(response: &str) -> Result<&str, Judgement> {
     let text = strip_think(response);
     let candidate = extract::last_python_or_any_block(text)
         .or_else(|| extract::last_balanced(text, '[', ']', 4))
         .ok_or_else(|| Judgement::unparseable("no [[...]] grid in the answer"))?;
-    let candidate = extract::within_limit(candidate)?;
+    extract::within_limit(candidate)
+}
+
+fn response_grid(response: &str) -> Result<Vec<Vec<bool>>, Judgement> {
+    let candidate = response_text(response)?;
     // The usual answer (a list of lists of plain strings) is read without building a literal tree.
     if let Some(rows) = pyliteral::simple_str_matrix(candidate) {
         return rows
@@ -252,12 +257,14 @@ impl Puzzle for Kukurasu {
         index: u64,
         options: GenOptions,
     ) -> Result<Instance, SynlogicError> {
-        let level = options.difficulty;
+        let Begun {
+            level,
+            mut rng,
+            language,
+            trace,
+        } = puzzle::begin(ID, seed, index, options);
         let (n, p) = level.pick(&LEVELS);
         let m = n;
-        let mut rng = instance_rng(ID, seed, index, level);
-        let language = Language::draw(&mut rng, options.language);
-        let trace = trace_id(&mut rng);
         // Like SynLogic, redraw until no row or column is empty (a zero clue); give up after a bound.
         // Row-major flat grid, redrawn in place (same draws, in the same order, as one Vec per row).
         let mut grid = vec![false; n * m];
@@ -320,48 +327,94 @@ impl Puzzle for Kukurasu {
         }
         question.push_str("\n\n");
         question.push_str(FORMAT.get(language));
-        let text_rows = |cell: &dyn Fn(usize) -> &'static str| {
-            Value::Array(
-                (0..n)
-                    .map(|i| Value::Array((0..m).map(|j| Value::from(cell(i * m + j))).collect()))
-                    .collect(),
-            )
-        };
-        let mut metadata = Map::with_capacity(9);
-        metadata.insert("trace_id".into(), Value::String(trace));
-        metadata.insert("grid".into(), text_rows(&|_| "X"));
-        metadata.insert("row_sums".into(), grid_text::int_list_value(row_sums));
-        metadata.insert("col_sums".into(), grid_text::int_list_value(col_sums));
-        metadata.insert("solution".into(), text_rows(&|k| cell_text(grid[k])));
-        metadata.insert("n".into(), Value::from(n));
-        metadata.insert("m".into(), Value::from(m));
-        metadata.insert("ones_probability".into(), Value::from(p));
-        metadata.insert(
-            "rlvr".into(),
-            Value::Object(rlvr_meta(level, seed, index, language)),
-        );
+        let metadata = Metadata::lazy(move || {
+            let text_rows = |cell: &dyn Fn(usize) -> &'static str| {
+                Value::Array(
+                    (0..n)
+                        .map(|i| {
+                            Value::Array((0..m).map(|j| Value::from(cell(i * m + j))).collect())
+                        })
+                        .collect(),
+                )
+            };
+            let mut metadata = Map::with_capacity(9);
+            metadata.insert("trace_id".into(), Value::String(trace));
+            metadata.insert("grid".into(), text_rows(&|_| "X"));
+            metadata.insert("row_sums".into(), grid_text::int_list_value(row_sums));
+            metadata.insert("col_sums".into(), grid_text::int_list_value(col_sums));
+            metadata.insert("solution".into(), text_rows(&|k| cell_text(grid[k])));
+            metadata.insert("n".into(), Value::from(n));
+            metadata.insert("m".into(), Value::from(m));
+            metadata.insert("ones_probability".into(), Value::from(p));
+            metadata.insert(
+                "rlvr".into(),
+                Value::Object(rlvr_meta(level, seed, index, language)),
+            );
+            Value::Object(metadata)
+        });
         Ok(Instance {
             question,
             answer: Value::String(String::new()),
             difficulty: level,
-            metadata: Value::Object(metadata),
+            metadata,
         })
     }
 
     fn verify(&self, gold: Gold<'_>, response: &str) -> Result<Judgement, SynlogicError> {
         let board = read_board(gold)?;
-        let grid = match response_grid(response) {
-            Ok(grid) => grid,
+        let (n, m) = (board.n, board.m);
+        let shape_error = || Judgement::wrong(format!("the answer is not a {n}x{m} grid"));
+        // Row and column sums as the answer is read: the usual answer (quoted "1"/"X" cells) takes
+        // no allocation; anything else goes through the full literal parser below.
+        let mut rows = [0i64; 32];
+        let mut cols = [0i64; 32];
+        let mut row_len = [0usize; 32];
+        let mut bad = None;
+        let read = match response_text(response) {
+            Ok(candidate) => pyliteral::visit_simple_str_cells(candidate, |i, j, cell| {
+                if i >= n || j >= m {
+                    bad = Some(shape_error());
+                    return None;
+                }
+                match cell {
+                    "1" => {
+                        rows[i] += j as i64 + 1;
+                        cols[j] += i as i64 + 1;
+                    }
+                    "X" => {}
+                    _ => {
+                        bad = Some(Judgement::wrong("cells must be the strings \"1\" or \"X\""));
+                        return None;
+                    }
+                }
+                row_len[i] += 1;
+                Some(())
+            }),
             Err(judgement) => return Ok(judgement),
         };
-        if grid.len() != board.n || grid.iter().any(|r| r.len() != board.m) {
-            return Ok(Judgement::wrong(format!(
-                "the answer is not a {}x{} grid",
-                board.n, board.m
-            )));
+        if let Some(judgement) = bad {
+            return Ok(judgement);
         }
-        let (rows, cols) = sums(&grid, board.n, board.m);
-        if let Some(i) = (0..board.n).find(|&i| rows[i] != board.row_sums[i]) {
+        match read {
+            Some(read_rows) => {
+                if read_rows != n || row_len[..n].iter().any(|&len| len != m) {
+                    return Ok(shape_error());
+                }
+            }
+            None => {
+                let grid = match response_grid(response) {
+                    Ok(grid) => grid,
+                    Err(judgement) => return Ok(judgement),
+                };
+                if grid.len() != n || grid.iter().any(|r| r.len() != m) {
+                    return Ok(shape_error());
+                }
+                let (r, c) = sums(&grid, n, m);
+                rows[..n].copy_from_slice(&r);
+                cols[..m].copy_from_slice(&c);
+            }
+        }
+        if let Some(i) = (0..n).find(|&i| rows[i] != board.row_sums[i]) {
             return Ok(Judgement::wrong(format!(
                 "row {} sums to {}, not {}",
                 i + 1,
@@ -369,7 +422,7 @@ impl Puzzle for Kukurasu {
                 board.row_sums[i]
             )));
         }
-        if let Some(j) = (0..board.m).find(|&j| cols[j] != board.col_sums[j]) {
+        if let Some(j) = (0..m).find(|&j| cols[j] != board.col_sums[j]) {
             return Ok(Judgement::wrong(format!(
                 "column {} sums to {}, not {}",
                 j + 1,

@@ -6,7 +6,8 @@
 //!    its record schema (`answer`, `metadata` keys), the answer format its prompt asks for and how its
 //!    verifier extracts it. Write down its bugs; fix them, don't copy them.
 //! 2. Create `tasks/<task>.rs` with a unit struct implementing [`crate::Puzzle`]:
-//!    - `generate`: draw everything from `crate::puzzle::instance_rng(ID, seed, index, difficulty)`;
+//!    - `generate`: start with `crate::puzzle::begin(ID, seed, index, options)` (the random stream,
+//!      the prompt language and the trace id, drawn in that order) and draw everything else from it;
 //!      map the level to the generator's knobs with a 10-entry table (`Difficulty::pick`); write the
 //!      prompt from your own bilingual templates (`crate::language`); record `metadata` with
 //!      SynLogic's keys plus `"rlvr": {"level", "solver_nodes", ...}`.

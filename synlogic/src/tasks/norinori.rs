@@ -15,9 +15,9 @@ use rlvr_envs::extract::strip_think;
 use crate::difficulty::Difficulty;
 use crate::error::SynlogicError;
 use crate::extract;
-use crate::instance::{trace_id, Gold, Instance};
-use crate::language::{fill, pick, Bilingual, Language};
-use crate::puzzle::{instance_rng, GenOptions, Judgement, Puzzle};
+use crate::instance::{Gold, Instance, Metadata};
+use crate::language::{fill, pick, Bilingual};
+use crate::puzzle::{self, Begun, GenOptions, Judgement, Puzzle};
 use crate::pyliteral::{self, PyValue};
 
 const ID: &str = "norinori";
@@ -233,6 +233,10 @@ fn response_dominoes(response: &str) -> Result<Vec<[(i64, i64); 2]>, Judgement> 
         .or_else(|| extract::last_balanced(text, '[', ']', 3))
         .ok_or_else(|| Judgement::unparseable("no [[(r,c), (r,c)], ...] list in the answer"))?;
     let candidate = extract::within_limit(candidate)?;
+    // The usual answer is read without building a literal tree.
+    if let Some(dominoes) = pyliteral::simple_pair_pairs(candidate) {
+        return Ok(dominoes);
+    }
     let value = pyliteral::parse(candidate)
         .map_err(|e| Judgement::unparseable(format!("the answer is not a list literal: {e}")))?;
     let items = value
@@ -459,11 +463,13 @@ impl Puzzle for Norinori {
         index: u64,
         options: GenOptions,
     ) -> Result<Instance, SynlogicError> {
-        let level = options.difficulty;
+        let Begun {
+            level,
+            mut rng,
+            language,
+            trace,
+        } = puzzle::begin(ID, seed, index, options);
         let (n, regions, shadow_dominoes) = level.pick(&LEVELS);
-        let mut rng = instance_rng(ID, seed, index, level);
-        let language = Language::draw(&mut rng, options.language);
-        let trace = trace_id(&mut rng);
         let mut planted = None;
         for _ in 0..1_000 {
             let Some(dominoes) = plant_dominoes(&mut rng, n, regions + shadow_dominoes) else {
@@ -516,17 +522,19 @@ impl Puzzle for Norinori {
             question,
             answer: Value::String(String::new()),
             difficulty: level,
-            metadata: json!({
-                "trace_id": trace,
-                "region_grid": region_grid,
-                "solution": solution,
-                "n": n,
-                "region_nums": regions,
-                "shadow_ratio": shadow_cells as f64 / (n * n) as f64,
-                "rlvr": {
-                    "level": level.level(), "seed": seed, "index": index, "language": language,
-                    "solver_nodes": nodes,
-                },
+            metadata: Metadata::lazy(move || {
+                json!({
+                    "trace_id": trace,
+                    "region_grid": region_grid,
+                    "solution": solution,
+                    "n": n,
+                    "region_nums": regions,
+                    "shadow_ratio": shadow_cells as f64 / (n * n) as f64,
+                    "rlvr": {
+                        "level": level.level(), "seed": seed, "index": index, "language": language,
+                        "solver_nodes": nodes,
+                    },
+                })
             }),
         })
     }

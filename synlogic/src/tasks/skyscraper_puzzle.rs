@@ -12,10 +12,10 @@ use crate::difficulty::Difficulty;
 use crate::error::SynlogicError;
 use crate::extract;
 use crate::grid_text;
-use crate::instance::{rlvr_meta, trace_id, Gold, Instance};
+use crate::instance::{rlvr_meta, Gold, Instance, Metadata};
 use crate::language::{fill_into, pick, Bilingual, Language};
 use crate::latin::{self, Rules};
-use crate::puzzle::{instance_rng, GenOptions, Judgement, Puzzle};
+use crate::puzzle::{self, Begun, GenOptions, Judgement, Puzzle};
 use crate::pyliteral;
 
 const ID: &str = "skyscraper_puzzle";
@@ -244,11 +244,13 @@ impl Puzzle for SkyscraperPuzzle {
         index: u64,
         options: GenOptions,
     ) -> Result<Instance, SynlogicError> {
-        let level = options.difficulty;
+        let Begun {
+            level,
+            mut rng,
+            language,
+            trace,
+        } = puzzle::begin(ID, seed, index, options);
         let (n, num_shown) = level.pick(&LEVELS);
-        let mut rng = instance_rng(ID, seed, index, level);
-        let language = Language::draw(&mut rng, options.language);
-        let trace = trace_id(&mut rng);
         let cells = latin::random_square(n, &mut rng);
         let flat: Vec<i64> = cells.iter().map(|&v| i64::from(v)).collect();
         let grid: Vec<Vec<i64>> = flat.chunks(n).map(<[i64]>::to_vec).collect();
@@ -271,38 +273,41 @@ impl Puzzle for SkyscraperPuzzle {
         push_clue_lines(&mut question, &clues, language);
         question.push_str("\n\n");
         question.push_str(FORMAT.get(language));
-        let mut metadata = Map::with_capacity(9);
-        metadata.insert("trace_id".into(), Value::String(trace));
-        metadata.insert("n".into(), Value::from(n));
-        metadata.insert("solved_grid".into(), grid_text::int_rows_value(&flat, n));
-        metadata.insert("top".into(), grid_text::int_list_value(clues.top));
-        metadata.insert("bottom".into(), grid_text::int_list_value(clues.bottom));
-        metadata.insert("left".into(), grid_text::int_list_value(clues.left));
-        metadata.insert("right".into(), grid_text::int_list_value(clues.right));
-        metadata.insert(
-            "prefilled".into(),
-            Value::Array(
-                shown
-                    .iter()
-                    .map(|&c| {
-                        Value::Array(vec![
-                            Value::from(c / n),
-                            Value::from(c % n),
-                            Value::from(cells[c]),
-                        ])
-                    })
-                    .collect(),
-            ),
-        );
-        metadata.insert(
-            "rlvr".into(),
-            Value::Object(rlvr_meta(level, seed, index, language)),
-        );
+        let metadata = Metadata::lazy(move || {
+            let mut metadata = Map::with_capacity(9);
+            metadata.insert("trace_id".into(), Value::String(trace));
+            metadata.insert("n".into(), Value::from(n));
+            metadata.insert("solved_grid".into(), grid_text::int_rows_value(&flat, n));
+            metadata.insert("top".into(), grid_text::int_list_value(clues.top));
+            metadata.insert("bottom".into(), grid_text::int_list_value(clues.bottom));
+            metadata.insert("left".into(), grid_text::int_list_value(clues.left));
+            metadata.insert("right".into(), grid_text::int_list_value(clues.right));
+            metadata.insert(
+                "prefilled".into(),
+                Value::Array(
+                    shown
+                        .iter()
+                        .map(|&c| {
+                            Value::Array(vec![
+                                Value::from(c / n),
+                                Value::from(c % n),
+                                Value::from(cells[c]),
+                            ])
+                        })
+                        .collect(),
+                ),
+            );
+            metadata.insert(
+                "rlvr".into(),
+                Value::Object(rlvr_meta(level, seed, index, language)),
+            );
+            Value::Object(metadata)
+        });
         Ok(Instance {
             question,
             answer: Value::String(String::new()),
             difficulty: level,
-            metadata: Value::Object(metadata),
+            metadata,
         })
     }
 

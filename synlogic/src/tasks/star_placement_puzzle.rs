@@ -15,15 +15,17 @@ use rlvr_envs::extract::strip_think;
 use crate::difficulty::Difficulty;
 use crate::error::SynlogicError;
 use crate::extract;
-use crate::instance::{trace_id, Gold, Instance};
-use crate::language::{fill, pick, Bilingual, Language};
-use crate::puzzle::{instance_rng, GenOptions, Judgement, Puzzle};
+use crate::instance::{Gold, Instance, Metadata};
+use crate::language::{fill, pick, Bilingual};
+use crate::puzzle::{self, Begun, GenOptions, Judgement, Puzzle};
 use crate::pyliteral::{self, PyValue};
 
 const ID: &str = "star_placement_puzzle";
 
 /// Grid side per level, one star per row, column and region. SynLogic's run.sh draws n = 4..6.
-const LEVELS: [usize; 10] = [4, 5, 6, 7, 8, 9, 10, 11, 12, 13];
+/// 12 is skipped: on the test sample 12x12 measured above 13x13 (23 285 vs 7 455
+/// mean nodes; one-star grids are heavy-tailed), so the top two levels are 13 and 14.
+const LEVELS: [usize; 10] = [4, 5, 6, 7, 8, 9, 10, 11, 13, 14];
 
 /// Stars per row, column and region at every level.
 const K: usize = 1;
@@ -363,11 +365,13 @@ impl Puzzle for StarPlacementPuzzle {
         index: u64,
         options: GenOptions,
     ) -> Result<Instance, SynlogicError> {
-        let level = options.difficulty;
+        let Begun {
+            level,
+            mut rng,
+            language,
+            trace,
+        } = puzzle::begin(ID, seed, index, options);
         let n = level.pick(&LEVELS);
-        let mut rng = instance_rng(ID, seed, index, level);
-        let language = Language::draw(&mut rng, options.language);
-        let trace = trace_id(&mut rng);
         let stars = plant_stars(&mut rng, n).ok_or_else(|| SynlogicError::Generation {
             task: ID,
             seed,
@@ -405,17 +409,19 @@ impl Puzzle for StarPlacementPuzzle {
             question,
             answer: Value::String(answer_text(&region_grid, &star_cells)),
             difficulty: level,
-            metadata: json!({
-                "trace_id": trace,
-                "n": n,
-                "k": K,
-                "region_nums": n,
-                "region_grid": region_grid,
-                "solution": solution,
-                "rlvr": {
-                    "level": level.level(), "seed": seed, "index": index, "language": language,
-                    "solver_nodes": nodes,
-                },
+            metadata: Metadata::lazy(move || {
+                json!({
+                    "trace_id": trace,
+                    "n": n,
+                    "k": K,
+                    "region_nums": n,
+                    "region_grid": region_grid,
+                    "solution": solution,
+                    "rlvr": {
+                        "level": level.level(), "seed": seed, "index": index, "language": language,
+                        "solver_nodes": nodes,
+                    },
+                })
             }),
         })
     }

@@ -12,9 +12,9 @@ use crate::difficulty::Difficulty;
 use crate::error::SynlogicError;
 use crate::extract;
 use crate::grid_text;
-use crate::instance::{rlvr_meta, trace_id, Gold, Instance};
-use crate::language::{fill_into, pick, Bilingual, Language};
-use crate::puzzle::{instance_rng, GenOptions, Judgement, Puzzle};
+use crate::instance::{rlvr_meta, Gold, Instance, Metadata};
+use crate::language::{fill_into, pick, Bilingual};
+use crate::puzzle::{self, Begun, GenOptions, Judgement, Puzzle};
 use crate::pyliteral;
 
 const ID: &str = "survo";
@@ -223,11 +223,13 @@ impl Puzzle for Survo {
         index: u64,
         options: GenOptions,
     ) -> Result<Instance, SynlogicError> {
-        let level = options.difficulty;
+        let Begun {
+            level,
+            mut rng,
+            language,
+            trace,
+        } = puzzle::begin(ID, seed, index, options);
         let (n, x) = level.pick(&LEVELS);
-        let mut rng = instance_rng(ID, seed, index, level);
-        let language = Language::draw(&mut rng, options.language);
-        let trace = trace_id(&mut rng);
         // Flat row-major n x n; the prompt, answer and metadata are written straight from it.
         let mut full = vec![0i64; n * n];
         for i in 0..n - 1 {
@@ -265,30 +267,33 @@ impl Puzzle for Survo {
         question.push_str(FORMAT.get(language));
         let mut answer = String::with_capacity(4 * n * n + 8);
         grid_text::push_matrix(&mut answer, &full, n);
-        let mut metadata = Map::with_capacity(9);
-        metadata.insert("trace_id".into(), Value::String(trace));
-        metadata.insert(
-            "original_matrix".into(),
-            grid_text::int_rows_value(&original, n),
-        );
-        metadata.insert("filled_matrix".into(), grid_text::int_rows_value(&full, n));
-        metadata.insert(
-            "candidate_numbers".into(),
-            grid_text::int_list_value(candidates),
-        );
-        metadata.insert("n".into(), Value::from(n));
-        metadata.insert("x".into(), Value::from(x));
-        metadata.insert("min_num".into(), Value::from(MIN_NUM));
-        metadata.insert("max_num".into(), Value::from(MAX_NUM));
-        metadata.insert(
-            "rlvr".into(),
-            Value::Object(rlvr_meta(level, seed, index, language)),
-        );
+        let metadata = Metadata::lazy(move || {
+            let mut metadata = Map::with_capacity(9);
+            metadata.insert("trace_id".into(), Value::String(trace));
+            metadata.insert(
+                "original_matrix".into(),
+                grid_text::int_rows_value(&original, n),
+            );
+            metadata.insert("filled_matrix".into(), grid_text::int_rows_value(&full, n));
+            metadata.insert(
+                "candidate_numbers".into(),
+                grid_text::int_list_value(candidates),
+            );
+            metadata.insert("n".into(), Value::from(n));
+            metadata.insert("x".into(), Value::from(x));
+            metadata.insert("min_num".into(), Value::from(MIN_NUM));
+            metadata.insert("max_num".into(), Value::from(MAX_NUM));
+            metadata.insert(
+                "rlvr".into(),
+                Value::Object(rlvr_meta(level, seed, index, language)),
+            );
+            Value::Object(metadata)
+        });
         Ok(Instance {
             question,
             answer: Value::String(answer),
             difficulty: level,
-            metadata: Value::Object(metadata),
+            metadata,
         })
     }
 

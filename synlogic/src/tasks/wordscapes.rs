@@ -24,9 +24,9 @@ use rlvr_envs::extract::strip_think;
 use crate::difficulty::Difficulty;
 use crate::error::SynlogicError;
 use crate::extract;
-use crate::instance::{trace_id, Gold, Instance};
+use crate::instance::{Gold, Instance, Metadata};
 use crate::language::{fill, pick, Bilingual, Language};
-use crate::puzzle::{instance_rng, GenOptions, Judgement, Puzzle};
+use crate::puzzle::{self, Begun, GenOptions, Judgement, Puzzle};
 use crate::pyliteral::{self, PyValue};
 
 pub use fill::{fill_nodes, Slot};
@@ -157,21 +157,34 @@ fn response_grid(response: &str) -> Result<Vec<Vec<Option<char>>>, Judgement> {
         .or_else(|| extract::last_balanced(text, '[', ']', 3))
         .ok_or_else(|| Judgement::unparseable("no 2-D list in the answer"))?;
     let candidate = extract::within_limit(candidate)?;
+    let text_cell = |s: &str| -> Option<Option<char>> {
+        let s = s.trim();
+        let mut chars = s.chars();
+        match (chars.next(), chars.next()) {
+            (None, _) => Some(None),
+            (Some('0'), None) => Some(None),
+            (Some(c), None) if c.is_alphabetic() => c.to_lowercase().next().map(Some),
+            _ => None,
+        }
+    };
+    let bad_cell = || Judgement::wrong("a cell is not one letter, \" \" or \"0\"");
+    // The usual answer, a list of lists of quoted cells, is read in place without a literal tree.
+    if let Some(rows) = pyliteral::simple_str_matrix(candidate) {
+        return rows
+            .iter()
+            .map(|row| {
+                row.iter()
+                    .map(|s| text_cell(s).ok_or_else(bad_cell))
+                    .collect()
+            })
+            .collect();
+    }
     let value = pyliteral::parse(candidate)
         .map_err(|e| Judgement::unparseable(format!("the answer is not a list literal: {e}")))?;
     let cell = |v: &PyValue| -> Option<Option<char>> {
         match v {
             PyValue::Int(0) => Some(None),
-            PyValue::Str(s) => {
-                let s = s.trim();
-                let mut chars = s.chars();
-                match (chars.next(), chars.next()) {
-                    (None, _) => Some(None),
-                    (Some('0'), None) => Some(None),
-                    (Some(c), None) if c.is_alphabetic() => c.to_lowercase().next().map(Some),
-                    _ => None,
-                }
-            }
+            PyValue::Str(s) => text_cell(s),
             _ => None,
         }
     };
@@ -183,19 +196,29 @@ fn response_grid(response: &str) -> Result<Vec<Vec<Option<char>>>, Judgement> {
             row.as_seq()
                 .ok_or_else(|| Judgement::wrong("a row is not a list"))?
                 .iter()
-                .map(|v| {
-                    cell(v)
-                        .ok_or_else(|| Judgement::wrong("a cell is not one letter, \" \" or \"0\""))
-                })
+                .map(|v| cell(v).ok_or_else(bad_cell))
                 .collect()
         })
         .collect()
 }
 
-/// Whether each word of one direction (in `order`) can take one of its `places` with no cell shared
+/// The cells of a word of `len` letters starting at `start`, across or down.
+fn cells(start: (usize, usize), len: usize, across: bool) -> impl Iterator<Item = (usize, usize)> {
+    (0..len).map(move |k| {
+        if across {
+            (start.0, start.1 + k)
+        } else {
+            (start.0 + k, start.1)
+        }
+    })
+}
+
+/// Whether each word of one direction (in `order`) can take one of its `starts` with no cell shared
 /// between two of them; depth-first, bounded by [`MATCH_BUDGET`] steps.
 fn place_words(
-    places: &[Vec<Vec<(usize, usize)>>],
+    starts: &[Vec<(usize, usize)>],
+    lens: &[usize],
+    across: bool,
     taken: &mut [Vec<bool>],
     order: &[usize],
     steps: &mut u64,
@@ -203,21 +226,21 @@ fn place_words(
     let Some((&w, rest)) = order.split_first() else {
         return true;
     };
-    for cells in &places[w] {
+    for &start in &starts[w] {
         *steps += 1;
         if *steps > MATCH_BUDGET {
             return false;
         }
-        if cells.iter().any(|&(r, c)| taken[r][c]) {
+        if cells(start, lens[w], across).any(|(r, c)| taken[r][c]) {
             continue;
         }
-        for &(r, c) in cells {
+        for (r, c) in cells(start, lens[w], across) {
             taken[r][c] = true;
         }
-        if place_words(places, taken, rest, steps) {
+        if place_words(starts, lens, across, taken, rest, steps) {
             return true;
         }
-        for &(r, c) in cells {
+        for (r, c) in cells(start, lens[w], across) {
             taken[r][c] = false;
         }
     }
@@ -240,38 +263,41 @@ fn check(puzzle: &Board, answer: &[Vec<Option<char>>]) -> Result<(), String> {
         }
     }
     let mut covered: Vec<Vec<bool>> = layout.iter().map(|r| vec![false; r.len()]).collect();
+    let mut taken: Vec<Vec<bool>> = covered.clone();
     for (across, words) in [(true, &puzzle.across), (false, &puzzle.down)] {
         let name = if across { "across" } else { "down" };
-        // Every start where the word's letters appear in that direction.
-        let places: Vec<Vec<Vec<(usize, usize)>>> = words
+        // Every start where the word's letters appear in that direction (start cells only: the
+        // cells follow from the word's length, so no per-place list is built).
+        let fits = |word: &[char], start: (usize, usize)| {
+            !word.is_empty()
+                && word
+                    .iter()
+                    .zip(cells(start, word.len(), across))
+                    .all(|(&ch, (r, c))| {
+                        answer.get(r).and_then(|row| row.get(c)) == Some(&Some(ch))
+                    })
+        };
+        let starts: Vec<Vec<(usize, usize)>> = words
             .iter()
             .map(|word| {
-                let mut found = Vec::new();
-                for r in 0..answer.len() {
-                    for c in 0..answer[r].len() {
-                        let cells: Option<Vec<(usize, usize)>> = (0..word.len())
-                            .map(|k| {
-                                let (rr, cc) = if across { (r, c + k) } else { (r + k, c) };
-                                (answer.get(rr)?.get(cc)? == &Some(word[k])).then_some((rr, cc))
-                            })
-                            .collect();
-                        if let Some(cells) = cells.filter(|c| !c.is_empty()) {
-                            found.push(cells);
-                        }
-                    }
-                }
-                found
+                (0..answer.len())
+                    .flat_map(|r| (0..answer[r].len()).map(move |c| (r, c)))
+                    .filter(|&start| fits(word, start))
+                    .collect()
             })
             .collect();
-        if let Some(w) = (0..words.len()).find(|&w| places[w].is_empty()) {
+        if let Some(w) = (0..words.len()).find(|&w| starts[w].is_empty()) {
             let word: String = words[w].iter().collect();
             return Err(format!("the {name} word {word:?} is not in the grid"));
         }
+        let lens: Vec<usize> = words.iter().map(Vec::len).collect();
         let mut order: Vec<usize> = (0..words.len()).collect();
-        order.sort_by_key(|&w| places[w].len());
-        let mut taken: Vec<Vec<bool>> = layout.iter().map(|r| vec![false; r.len()]).collect();
+        order.sort_by_key(|&w| starts[w].len());
+        for row in taken.iter_mut() {
+            row.fill(false);
+        }
         let mut steps = 0;
-        if !place_words(&places, &mut taken, &order, &mut steps) {
+        if !place_words(&starts, &lens, across, &mut taken, &order, &mut steps) {
             return Err(format!(
                 "the {name} words cannot each take their own cells in the grid"
             ));
@@ -310,11 +336,13 @@ impl Puzzle for Wordscapes {
         index: u64,
         options: GenOptions,
     ) -> Result<Instance, SynlogicError> {
-        let level = options.difficulty;
+        let Begun {
+            level,
+            mut rng,
+            language,
+            trace,
+        } = puzzle::begin(ID, seed, index, options);
         let (size, num_words, max_intersections) = level.pick(&LEVELS);
-        let mut rng = instance_rng(ID, seed, index, level);
-        let language = Language::draw(&mut rng, options.language);
-        let trace = trace_id(&mut rng);
         let dict = dictionary();
         let crossword = (0..MAX_DRAWS)
             .find_map(|_| build(&mut rng, dict, size, num_words, max_intersections))
@@ -384,20 +412,22 @@ impl Puzzle for Wordscapes {
             question,
             answer: json!(solution),
             difficulty: level,
-            metadata: json!({
-                "trace_id": trace,
-                "id": index.to_string(),
-                "grid": grid,
-                "across_words": across_words,
-                "down_words": down_words,
-                "solution": solution,
-                "size": size,
-                "num_words": num_words,
-                "max_intersections": max_intersections,
-                "rlvr": {
-                    "level": level.level(), "seed": seed, "index": index, "language": language,
-                    "solver_nodes": nodes, "intersections": crossword.intersections,
-                },
+            metadata: Metadata::lazy(move || {
+                json!({
+                    "trace_id": trace,
+                    "id": index.to_string(),
+                    "grid": grid,
+                    "across_words": across_words,
+                    "down_words": down_words,
+                    "solution": solution,
+                    "size": size,
+                    "num_words": num_words,
+                    "max_intersections": max_intersections,
+                    "rlvr": {
+                        "level": level.level(), "seed": seed, "index": index, "language": language,
+                        "solver_nodes": nodes, "intersections": crossword.intersections,
+                    },
+                })
             }),
         })
     }

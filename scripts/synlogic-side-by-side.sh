@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# Generation and verification speed of our SynLogic tasks beside SynLogic's own Python, side by side
+# in one run: for each task, ours (`rlvr synlogic bench`) and theirs (a driver you supply) run back to
+# back, alternating for ROUNDS rounds, each pinned to the same core with taskset. Both sides are timed
+# in CPU time (ours: the bench's `cpu_*` rates; theirs: `time.process_time()`), so a shared machine
+# slows neither side's figure. Prints one markdown table (best round per side) and the load average.
+#
+# Usage: scripts/synlogic-side-by-side.sh ANCHOR_DRIVER [TASK...]
+# ANCHOR_DRIVER is run as `$ANCHOR_PYTHON ANCHOR_DRIVER TASK COUNT` (TASK may carry a suffix such as
+# `sudoku/4`, passed through) and must print, as its last stdout line, one JSON object with
+# `gen_per_s`, `verify_per_s`, `settings` and optionally `gold_pass` and `python`. This script does
+# not fetch or build the anchor; the driver and the anchor's code stay outside this repository.
+# Env: RLVR (default ./target/release/rlvr), ANCHOR_PYTHON (python3), CPU (1), ROUNDS (2),
+# SCALE (multiplies every instance count; default 1), ANCHOR_TIMEOUT (seconds per anchor call; 600).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DRIVER=${1:?usage: scripts/synlogic-side-by-side.sh ANCHOR_DRIVER [TASK...]}
+shift
+RLVR=${RLVR:-./target/release/rlvr}
+PY=${ANCHOR_PYTHON:-python3}
+CPU=${CPU:-1}
+ROUNDS=${ROUNDS:-2}
+SCALE=${SCALE:-1}
+
+# ours-task ours-level ours-count theirs-task theirs-count. The levels match SynLogic's settings as
+# in synlogic/DIFFICULTY.md; counts keep each side's run to a few seconds.
+PLAN=(
+    "sudoku 4 2000 sudoku 100"
+    "sudoku 10 1000 sudoku/4 3"
+    "futoshiki 5 5000 futoshiki 1000"
+    "skyscraper_puzzle 3 5000 skyscraper_puzzle 1000"
+    "calcudoko 4 3000 calcudoko 50"
+    "kukurasu 2 5000 kukurasu 1000"
+    "survo 2 10000 survo 2000"
+    "game_of_24 2 2000 game_of_24 20"
+    "cryptarithm 1 500 cryptarithm 3"
+    "norinori 3 5000 norinori 100"
+    "star_placement_puzzle 2 5000 star_placement_puzzle 1000"
+    "numbrix 6 2000 numbrix 100"
+    "math_path 8 5000 math_path 300"
+    "arrow_maze 2 3000 arrow_maze 100"
+    "campsite 5 5000 campsite 1000"
+    "minesweeper 5 2000 minesweeper 300"
+    # SynLogic's number_wall rejects repeats within a run; at 4x4 it stalls past a few dozen puzzles.
+    "number_wall 3 3000 number_wall 20"
+    "wordscapes 3 2000 wordscapes 3"
+)
+
+ours() { # task level count -> "gen verify"
+    taskset -c "$CPU" "$RLVR" synlogic bench --task "$1" --difficulty "$2" --count "$3" --json --no-effort |
+        jq -r '.[0] | "\(.cpu_generated_per_s // .generated_per_s) \(.cpu_verified_per_s // .verified_per_s)"'
+}
+
+theirs() { # task count -> "gen verify gold settings python"
+    OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 timeout "${ANCHOR_TIMEOUT:-600}" \
+        taskset -c "$CPU" "$PY" "$DRIVER" "$1" "$2" 2>/dev/null | tail -n 1 |
+        jq -r '"\(.gen_per_s) \(.verify_per_s) \(.gold_pass // "-") \(.python // "-") \(.settings)"'
+}
+
+best() { # keeps the larger of two numbers ("" counts as none)
+    if [ -z "$1" ]; then echo "$2"; else awk -v a="$1" -v b="$2" 'BEGIN { print (a > b) ? a : b }'; fi
+}
+
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), pinned to core $CPU, $ROUNDS rounds"
+echo
+echo "| task (ours level ↔ theirs) | ours gen/s | theirs gen/s | ratio | ours verify/s | theirs verify/s | ratio | their gold passes |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+for row in "${PLAN[@]}"; do
+    read -r task level n_ours their_task n_theirs <<<"$row"
+    if [ $# -gt 0 ] && ! printf '%s\n' "$@" | grep -qx "$task"; then
+        continue
+    fi
+    n_ours=$((n_ours * SCALE))
+    n_theirs=$(( (n_theirs * SCALE) > 0 ? n_theirs * SCALE : 1 ))
+    og="" ov="" tg="" tv="" gold="-" py="-" settings=""
+    for _ in $(seq "$ROUNDS"); do
+        read -r g v <<<"$(ours "$task" "$level" "$n_ours")"
+        og=$(best "$og" "$g"); ov=$(best "$ov" "$v")
+        read -r g v gold py settings <<<"$(theirs "$their_task" "$n_theirs")"
+        tg=$(best "$tg" "$g"); tv=$(best "$tv" "$v")
+    done
+    awk -v t="$task" -v l="$level" -v s="$settings" -v og="$og" -v tg="$tg" -v ov="$ov" -v tv="$tv" \
+        -v gold="$gold" 'BEGIN {
+        # Small anchor rates (cryptarithm, wordscapes: ~1/s) keep two decimals.
+        tgs = (tg < 10) ? sprintf("%.2f", tg) : sprintf("%.0f", tg)
+        printf "| %s (%s ↔ %s) | %.0f | %s | %.0fx | %.0f | %.0f | %.1fx | %s |\n",
+            t, l, s, og, tgs, (tg > 0 ? og / tg : 0), ov, tv, (tv > 0 ? ov / tv : 0), gold
+    }'
+done
+echo
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg); anchor python: $py"
