@@ -13,7 +13,7 @@ mkdir -p "$DIR"
 if [ ! -s "$DIR/instances.jsonl" ]; then
     "$RLVR" swe synth --out "$DIR" --per-project 3 --max-attempts 20 --seed 1 >&2
 fi
-echo "machine: $(nproc) cores, $(uname -m), docker $(docker version --format '{{.Server.Version}}')"
+echo "machine: $(nproc --all) cores, $(uname -m), docker $(docker version --format '{{.Server.Version}}')"
 for w in "$@"; do
     run="bench-w$w-$(date +%s)"
     load=$(cut -d' ' -f1-3 /proc/loadavg)
