@@ -18,18 +18,10 @@ fn rlvr(args: &[&str]) -> std::process::Output {
 
 /// Whether a Docker engine answers; without one the test skips, unless RLVR_REQUIRE_DOCKER=1.
 fn docker_available() -> bool {
-    let ok = Command::new("docker")
-        .args(["version", "--format", "{{.Server.Version}}"])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !ok {
-        assert!(
-            std::env::var("RLVR_REQUIRE_DOCKER").as_deref() != Ok("1"),
-            "RLVR_REQUIRE_DOCKER=1 but no Docker engine answers"
-        );
-        eprintln!("note: no Docker engine answers; skipping the SWE end-to-end test");
-    }
-    ok
+    rlvr_envs::swe::docker::docker_gate(
+        "the SWE end-to-end test",
+        rlvr_envs::swe::docker::cli_probe(),
+    )
 }
 
 fn our_containers() -> Vec<String> {

@@ -12,17 +12,10 @@ use rlvr_envs::code::{judge, JudgeOptions, Language, TestVerdict};
 /// Whether the Docker backend is usable; without an engine the test skips, unless
 /// RLVR_REQUIRE_DOCKER=1.
 fn docker_available() -> bool {
-    match rlvr_envs::code::build::backend(SandboxKind::Docker) {
-        Ok(_) => true,
-        Err(e) => {
-            assert!(
-                std::env::var("RLVR_REQUIRE_DOCKER").as_deref() != Ok("1"),
-                "RLVR_REQUIRE_DOCKER=1 but the Docker backend is unavailable: {e}"
-            );
-            eprintln!("note: skipping the Docker backend tests: {e}");
-            false
-        }
-    }
+    let probe = rlvr_envs::code::build::backend(SandboxKind::Docker)
+        .map(|_| ())
+        .map_err(|e| format!("the Docker backend is unavailable: {e}"));
+    rlvr_envs::swe::docker::docker_gate("the Docker backend tests", probe)
 }
 
 fn docker(language: Language, source: &str, expected: TestVerdict, output: &str) {

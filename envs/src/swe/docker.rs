@@ -43,7 +43,7 @@ pub async fn connect() -> SweResult<Docker> {
 
 /// Whether an engine answers; used by tests and commands to skip or fail with a clear note.
 pub async fn engine_answers() -> bool {
-    connect().await.is_ok()
+    api_probe().await.is_ok()
 }
 
 /// Runs `op` until it succeeds, fails with a non-transient error, or the retries run out; the delay
@@ -78,4 +78,48 @@ pub fn is_not_found(err: &bollard::errors::Error) -> bool {
             ..
         }
     )
+}
+
+/// The variable that turns "no Docker engine" from a skip into a failure in tests and CI.
+pub const REQUIRE_DOCKER_VAR: &str = "RLVR_REQUIRE_DOCKER";
+
+/// The gate every Docker-backed test shares: `probe` is `Ok` when an engine answers, else says why
+/// not. Without an engine the test is skipped (a note on stderr, `false`), unless
+/// `RLVR_REQUIRE_DOCKER=1`, which makes it a failure (a panic naming the reason).
+pub fn docker_gate<E: std::fmt::Display>(what: &str, probe: Result<(), E>) -> bool {
+    match probe {
+        Ok(()) => true,
+        Err(reason) => {
+            assert!(
+                std::env::var(REQUIRE_DOCKER_VAR).as_deref() != Ok("1"),
+                "{REQUIRE_DOCKER_VAR}=1 but {reason}"
+            );
+            eprintln!("note: {reason}; skipping {what}");
+            false
+        }
+    }
+}
+
+/// Probes the engine with the `docker` CLI (for tests that drive the engine through `rlvr` or the
+/// CLI and have no async runtime of their own).
+pub fn cli_probe() -> Result<(), String> {
+    let out = std::process::Command::new("docker")
+        .args(["version", "--format", "{{.Server.Version}}"])
+        .output();
+    match out {
+        Ok(o) if o.status.success() => Ok(()),
+        Ok(o) => Err(format!(
+            "no Docker engine answers ({})",
+            String::from_utf8_lossy(&o.stderr).trim()
+        )),
+        Err(e) => Err(format!("no Docker engine answers (docker CLI: {e})")),
+    }
+}
+
+/// Probes the engine through the API client, as the harness connects.
+pub async fn api_probe() -> Result<(), String> {
+    connect()
+        .await
+        .map(|_| ())
+        .map_err(|e| format!("no Docker engine answers ({e})"))
 }

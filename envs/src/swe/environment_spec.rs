@@ -9,7 +9,9 @@ use rlvr_datasets::SweInstance;
 use serde::{Deserialize, Serialize};
 
 use crate::swe::error::{SweError, SweResult};
-use crate::swe::specs::{assess, merge_requirements, requirements_lines, Serviceability, Tables};
+use crate::swe::specs::{
+    assess, merge_requirements, pin_bare, requirements_lines, Serviceability, Tables,
+};
 
 /// One (repository, environment) pair.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -177,8 +179,15 @@ pub fn derive(
         (Some(_), Some(recipe)) => &recipe.install_requires,
         _ => &[],
     };
-    let pip_packages =
-        merge_requirements(&[install_requires, &requirements, &conda, &spec.pip_packages]);
+    let merged = merge_requirements(&[install_requires, &requirements, &conda, &spec.pip_packages]);
+    let pins = recipe.map(|r| r.pins.as_slice()).unwrap_or(&[]);
+    let (pip_packages, pinned) = pin_bare(merged, pins);
+    if !pinned.is_empty() {
+        notes.push(format!(
+            "unversioned in SWE-bench's spec (newest at image build), pinned here: {}",
+            pinned.join(", ")
+        ));
+    }
     let pythonpath = match (&spec.install, recipe) {
         (Some(_), Some(recipe)) => recipe.pythonpath.clone(),
         _ => vec![".".to_owned()],
@@ -236,6 +245,34 @@ impl EnvironmentTable {
             Ok(table)
         } else {
             Err(SweError::Unservable(unservable))
+        }
+    }
+}
+
+/// The file `rlvr swe synth` writes beside its instances, read when no environments file is named.
+pub const ENVIRONMENTS_BESIDE: &str = "environments.json";
+
+impl EnvironmentTable {
+    /// The environments of a dataset: `explicit` if given, else `environments.json` beside the
+    /// dataset (what `rlvr swe synth` writes), else derived for each instance from the embedded
+    /// spec table and the nearest interpreter, reading requirements files from the clones under
+    /// `repos`. `rlvr swe eval` and `swe/patch@1` both resolve their environments this way.
+    pub fn resolve(
+        explicit: Option<&Path>,
+        dataset: &Path,
+        instances: &[SweInstance],
+        repos: &Path,
+    ) -> SweResult<Self> {
+        let beside = dataset.with_file_name(ENVIRONMENTS_BESIDE);
+        match explicit {
+            Some(path) => EnvironmentTable::from_file(path),
+            None if beside.is_file() => EnvironmentTable::from_file(&beside),
+            None => {
+                let files = CloneFiles {
+                    repos: repos.to_owned(),
+                };
+                EnvironmentTable::derive(instances, Tables::embedded(), &files)
+            }
         }
     }
 }
@@ -336,6 +373,29 @@ mod tests {
     }
 
     #[test]
+    fn requests_gets_python_3_9_its_root_on_the_path_and_a_pinned_pytest() {
+        let derived = derive(
+            "psf/requests",
+            "2.10",
+            "setup",
+            Tables::embedded(),
+            &no_files(),
+        )
+        .unwrap();
+        assert_eq!(derived.spec.python, "3.9");
+        assert_eq!(derived.spec.pythonpath, ["."]);
+        assert_eq!(derived.spec.test_cmd, "pytest -rA");
+        assert_eq!(derived.spec.log_parser, "pytest_options");
+        // SWE-bench's conda `packages: pytest` is unversioned; the recipe pins it.
+        assert_eq!(derived.spec.pip_packages, ["pytest==7.4.4"]);
+        assert!(
+            derived.notes.iter().any(|n| n.contains("pytest==7.4.4")),
+            "{:?}",
+            derived.notes
+        );
+    }
+
+    #[test]
     fn a_missing_requirements_file_names_the_commit() {
         let err = derive(
             "pallets/flask",
@@ -401,6 +461,7 @@ mod tests {
                     requirements_paths: vec![],
                     pythonpath: vec!["src".into()],
                     install_requires: vec![],
+                    pins: vec![],
                 },
             )]
             .into(),

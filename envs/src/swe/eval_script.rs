@@ -1,11 +1,13 @@
 //! The shell scripts run inside an evaluation container, and the log assembled from their output.
 //!
-//! Two execs: `prepare.sh` checks out `base_commit`, applies the candidate patch with SWE-bench 5.x's
-//! fallback chain, restores the test files the test patch modifies and deletes those it adds, and
-//! applies the test patch; `run_tests.sh` runs the test command. The harness, not the scripts, writes
-//! the start/end markers and the exit-code line around the test output (the exit code comes from
-//! the engine's exec record), and defuses marker-like lines the tests print, so a patch cannot
-//! forge the frame the grader reads.
+//! `prepare.sh` checks out `base_commit`, applies the candidate patch with SWE-bench 5.x's fallback
+//! chain, restores the test files the test patch modifies and deletes those it adds, and applies
+//! the test patch; `run_tests.sh` runs the test command. `eval.sh` runs both in one exec (one exec
+//! per evaluation: each costs engine round trips), printing a boundary line with the preparation's
+//! exit code between them; the boundary carries a token drawn per evaluation, and only its first
+//! occurrence counts. The harness, not the scripts, writes the start/end markers and the exit-code
+//! line around the test output (the exit code comes from the engine's exec record), and defuses
+//! marker-like lines the tests print, so a patch cannot forge the frame the grader reads.
 
 use crate::swe::environment_spec::EnvironmentSpec;
 use crate::swe::grading::{
@@ -21,6 +23,7 @@ pub const MODEL_PATCH: &str = "model.patch";
 pub const TEST_PATCH: &str = "test.patch";
 pub const PREPARE_SCRIPT: &str = "prepare.sh";
 pub const TEST_SCRIPT: &str = "run_tests.sh";
+pub const EVAL_SCRIPT: &str = "eval.sh";
 
 /// `prepare.sh` exit codes.
 pub const EXIT_PATCH_FAILED: i64 = 10;
@@ -40,8 +43,10 @@ pub fn prepare_script(base_commit: &str, test_patch: &str, apply_model_patch: bo
     let base = shell_quote(base_commit);
     let model = format!("{WORK_DIR}/{MODEL_PATCH}");
     let mut s = String::from("#!/bin/bash\nset -uo pipefail\ncd /testbed\n");
+    // The container is fresh and the image holds no work tree, so a checkout is the whole reset
+    // (no `git clean`: it would stat every file of the tree for nothing).
     s += &format!(
-        "git -c advice.detachedHead=false checkout -q -f {base} && git clean -q -fdx || {{ echo '{RESET_FAILED}'; exit {EXIT_RESET_FAILED}; }}\n"
+        "git -c advice.detachedHead=false checkout -q -f {base} || {{ echo '{RESET_FAILED}'; exit {EXIT_RESET_FAILED}; }}\n"
     );
     if apply_model_patch {
         s += "applied=0\n";
@@ -62,17 +67,24 @@ pub fn prepare_script(base_commit: &str, test_patch: &str, apply_model_patch: bo
             "if [ $applied = 0 ]; then echo '{APPLY_PATCH_FAIL}'; exit {EXIT_PATCH_FAILED}; fi\n"
         );
     }
-    // Undo whatever the candidate did to the hidden tests' files before they go in.
+    // Undo whatever the candidate did to the hidden tests' files before they go in: one command
+    // for all files (a process each is most of the preparation time of a small instance); a file
+    // the base lacks makes the batch fail, and the per-file fallback handles it.
+    let (mut added, mut existing) = (Vec::new(), Vec::new());
     for (path, change) in touched_files(test_patch) {
-        let quoted = shell_quote(&path);
         match change {
-            Change::Added => s += &format!("rm -rf -- {quoted}\n"),
-            Change::Modified | Change::Deleted => {
-                s += &format!(
-                    "git checkout -q {base} -- {quoted} 2>/dev/null || rm -rf -- {quoted}\n"
-                )
-            }
+            Change::Added => added.push(shell_quote(&path)),
+            Change::Modified | Change::Deleted => existing.push(shell_quote(&path)),
         }
+    }
+    if !added.is_empty() {
+        s += &format!("rm -rf -- {}\n", added.join(" "));
+    }
+    if !existing.is_empty() {
+        let files = existing.join(" ");
+        s += &format!(
+            "git checkout -q {base} -- {files} 2>/dev/null || for f in {files}; do git checkout -q {base} -- \"$f\" 2>/dev/null || rm -rf -- \"$f\"; done\n"
+        );
     }
     if !test_patch.trim().is_empty() {
         s += &format!(
@@ -95,6 +107,22 @@ pub fn test_script(spec: &EnvironmentSpec, test_patch: &str) -> String {
         .collect();
     s += &format!("{} {}\n", spec.test_cmd, directives.join(" "));
     s
+}
+
+/// The boundary line's prefix for a token (`rlvr-prepared-<token>`).
+pub fn stage_boundary(token: &str) -> String {
+    format!("rlvr-prepared-{token}")
+}
+
+/// The script of the one exec: preparation, the boundary line with its exit code, then (only when
+/// it succeeded) the tests, whose exit code becomes the exec's. Both stages write to stdout, one
+/// pipe, so the boundary falls exactly between their outputs. The preparation runs in a subshell
+/// (a fork, no new bash to load) so that its `exit` ends only itself.
+pub fn eval_script(boundary: &str) -> String {
+    format!(
+        "#!/bin/bash\nexec 2>&1\n(. {WORK_DIR}/{PREPARE_SCRIPT})\nprep=$?\nprintf '\\n%s %s\\n' {} \"$prep\"\n[ \"$prep\" = 0 ] || exit \"$prep\"\nexec bash {WORK_DIR}/{TEST_SCRIPT}\n",
+        shell_quote(boundary)
+    )
 }
 
 /// Lines the test output may not carry: anything the grader treats as a harness marker.
@@ -169,14 +197,40 @@ mod tests {
     }
 
     #[test]
+    fn the_eval_script_runs_the_tests_only_after_a_clean_preparation() {
+        let script = eval_script(&stage_boundary("abc"));
+        let prep = script.find(PREPARE_SCRIPT).unwrap();
+        let boundary = script.find("'rlvr-prepared-abc'").unwrap();
+        let guard = script.find("|| exit").unwrap();
+        let tests = script.find(TEST_SCRIPT).unwrap();
+        assert!(
+            prep < boundary && boundary < guard && guard < tests,
+            "{script}"
+        );
+        assert!(script.contains("exec 2>&1"));
+    }
+
+    #[test]
     fn prepare_script_resets_test_files_before_the_test_patch() {
         let test_patch = "diff --git a/t/test_x.py b/t/test_x.py\nnew file mode 100644\n--- /dev/null\n+++ b/t/test_x.py\n@@ -0,0 +1 @@\n+x\n";
         let script = prepare_script("abc", test_patch, true);
         let rm = script
             .find("rm -rf -- 't/test_x.py'")
             .expect("added test file removed");
+        assert!(!script.contains("git clean -q -fdx"), "{script}");
         let apply = script.find("test.patch").expect("test patch applied");
         assert!(rm < apply);
         assert!(script.contains("--3way"));
+    }
+
+    #[test]
+    fn modified_test_files_are_restored_in_one_command_with_a_per_file_fallback() {
+        let test_patch = "diff --git a/t/a.py b/t/a.py\n--- a/t/a.py\n+++ b/t/a.py\n@@ -1 +1 @@\n-x\n+y\ndiff --git a/t/b.py b/t/b.py\n--- a/t/b.py\n+++ b/t/b.py\n@@ -1 +1 @@\n-x\n+y\n";
+        let script = prepare_script("abc", test_patch, false);
+        assert!(
+            script.contains("git checkout -q 'abc' -- 't/a.py' 't/b.py' 2>/dev/null || for f in"),
+            "{script}"
+        );
+        assert!(script.contains("|| rm -rf -- \"$f\""), "{script}");
     }
 }

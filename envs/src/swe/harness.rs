@@ -11,8 +11,8 @@ use rlvr_datasets::SweInstance;
 use crate::swe::environment_spec::EnvironmentSpec;
 use crate::swe::error::{SweError, SweResult};
 use crate::swe::eval_script::{
-    assemble_log, prepare_script, test_script, TestEnd, EXIT_PATCH_FAILED, MODEL_PATCH,
-    PREPARE_SCRIPT, TEST_PATCH, TEST_SCRIPT, WORK_DIR,
+    assemble_log, eval_script, prepare_script, stage_boundary, test_script, TestEnd, EVAL_SCRIPT,
+    EXIT_PATCH_FAILED, MODEL_PATCH, PREPARE_SCRIPT, TEST_PATCH, TEST_SCRIPT, WORK_DIR,
 };
 use crate::swe::grading::{grade_instance, EvalType, Grade, GradingSpec};
 use crate::swe::log_parsers::LogParser;
@@ -41,8 +41,14 @@ pub struct EvalRequest<'a> {
 pub struct Timings {
     /// Container create to container removed.
     pub total: Duration,
-    /// The test exec alone.
+    /// The test run alone (from the end of the preparation to the end of the exec).
     pub tests: Duration,
+    /// Create, start and the upload of the instance's files.
+    pub setup: Duration,
+    /// Checkout, the patch chain, the test-file reset and the test patch (in the container).
+    pub prepare: Duration,
+    /// Removal of the container.
+    pub teardown: Duration,
 }
 
 impl Timings {
@@ -88,40 +94,68 @@ pub async fn evaluate(docker: &Docker, req: &EvalRequest<'_>) -> SweResult<EvalR
         instance_id: req.instance.instance_id.clone(),
     };
     let mut sandbox = Sandbox::start(docker, req.image, &labels, req.limits).await?;
-    let outcome = run_in(&mut sandbox, req).await;
+    let outcome = run_in(&mut sandbox, req, started).await;
     // Remove before returning, whatever happened inside.
+    let teardown_started = Instant::now();
     let removed = sandbox.remove().await;
-    let (log, patch_applied, end, tests_time) = outcome?;
+    let teardown = teardown_started.elapsed();
+    let run = outcome?;
     removed?;
     let timings = Timings {
         total: started.elapsed(),
-        tests: tests_time,
+        tests: run.tests,
+        setup: run.setup,
+        prepare: run.prepare,
+        teardown,
     };
     let patch = req
         .model_patch
         .filter(|p| !p.trim().is_empty())
         .unwrap_or("");
-    let grade = grade_instance(&grading, Some(patch), &log);
+    let grade = grade_instance(&grading, Some(patch), &run.log);
     Ok(EvalResult {
-        log,
+        log: run.log,
         grade,
-        patch_applied,
-        timed_out: matches!(end, Some(TestEnd::TimedOut { .. })),
+        patch_applied: run.patch_applied,
+        timed_out: matches!(run.end, Some(TestEnd::TimedOut { .. })),
         timings,
     })
 }
 
-type RunOutput = (String, bool, Option<TestEnd>, Duration);
+/// What happened inside the container.
+struct RunOutput {
+    log: String,
+    patch_applied: bool,
+    end: Option<TestEnd>,
+    setup: Duration,
+    prepare: Duration,
+    tests: Duration,
+}
 
-async fn run_in(sandbox: &mut Sandbox, req: &EvalRequest<'_>) -> SweResult<RunOutput> {
+/// A token for the stage boundary, drawn per evaluation: nothing the candidate patch carries can
+/// contain it, because it does not exist yet when the patch is written.
+fn boundary_token() -> String {
+    use rand::Rng;
+    let bytes: [u8; 16] = rand::thread_rng().gen();
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+async fn run_in(
+    sandbox: &mut Sandbox,
+    req: &EvalRequest<'_>,
+    started: Instant,
+) -> SweResult<RunOutput> {
     let patch = req.model_patch.unwrap_or("");
     let apply = !patch.trim().is_empty();
     let prepare = prepare_script(&req.instance.base_commit, &req.instance.test_patch, apply);
     let tests = test_script(req.spec, &req.instance.test_patch);
+    let boundary = stage_boundary(&boundary_token());
+    let eval = eval_script(&boundary);
     let mut patch_bytes = patch.as_bytes().to_vec();
     if apply && !patch.ends_with('\n') {
         patch_bytes.push(b'\n');
     }
+    // Every file of the instance in one archive: one upload.
     sandbox
         .put_files(
             "/tmp",
@@ -133,38 +167,56 @@ async fn run_in(sandbox: &mut Sandbox, req: &EvalRequest<'_>) -> SweResult<RunOu
                 ),
                 (&format!("rlvr/{PREPARE_SCRIPT}"), prepare.as_bytes()),
                 (&format!("rlvr/{TEST_SCRIPT}"), tests.as_bytes()),
+                (&format!("rlvr/{EVAL_SCRIPT}"), eval.as_bytes()),
             ],
         )
         .await?;
-    let prep = sandbox
-        .exec(
-            &["bash", &format!("{WORK_DIR}/{PREPARE_SCRIPT}")],
+    let setup = started.elapsed();
+    let exec_started = Instant::now();
+    let out = sandbox
+        .exec_staged(
+            &["bash", &format!("{WORK_DIR}/{EVAL_SCRIPT}")],
+            &boundary,
             PREPARE_TIMEOUT,
+            req.timeout,
         )
         .await?;
-    if prep.timed_out {
+    let exec_time = exec_started.elapsed();
+    let prepare_time = exec_time.saturating_sub(out.second_time);
+    if out.first_timed_out {
         return Err(SweError::Timeout {
             what: format!("preparing {}", req.instance.instance_id),
             seconds: PREPARE_TIMEOUT.as_secs(),
         });
     }
-    let prep_text = prep.text();
-    match prep.exit_code {
+    let prep_text = String::from_utf8_lossy(&out.first).into_owned();
+    let prep_code: Option<i64> = out.status.as_deref().and_then(|s| s.parse().ok());
+    let done =
+        |log: String, patch_applied: bool, end: Option<TestEnd>, tests: Duration| RunOutput {
+            log,
+            patch_applied,
+            end,
+            setup,
+            prepare: prepare_time,
+            tests,
+        };
+    match prep_code {
         Some(0) => {}
-        Some(EXIT_PATCH_FAILED) => return Ok((prep_text, false, None, Duration::ZERO)),
+        Some(EXIT_PATCH_FAILED) => return Ok(done(prep_text, false, None, Duration::ZERO)),
         code => {
-            // Reset or test-patch failure: the instance or its image is broken, not the patch.
+            // Reset or test-patch failure, or no boundary at all: the instance, its image or the
+            // engine is broken, not the patch.
             return Err(SweError::command(
                 format!("preparing {} ({PREPARE_SCRIPT})", req.instance.instance_id),
-                format!("exit {code:?}: {}", last_lines(&prep_text, 15)),
+                format!(
+                    "exit {code:?} (status line {:?}): {}",
+                    out.status,
+                    last_lines(&prep_text, 15)
+                ),
             ));
         }
     }
-    let test_started = Instant::now();
-    let run = sandbox
-        .exec(&["bash", &format!("{WORK_DIR}/{TEST_SCRIPT}")], req.timeout)
-        .await?;
-    let tests_time = test_started.elapsed();
+    let run = out.second;
     let end =
         if run.timed_out {
             TestEnd::TimedOut {
@@ -179,11 +231,11 @@ async fn run_in(sandbox: &mut Sandbox, req: &EvalRequest<'_>) -> SweResult<RunOu
     if run.truncated {
         test_text.push_str("\n[rlvr: test output truncated]\n");
     }
-    Ok((
+    Ok(done(
         assemble_log(&prep_text, &test_text, end),
         apply,
         Some(end),
-        tests_time,
+        out.second_time,
     ))
 }
 
@@ -241,14 +293,13 @@ mod tests {
     /// PASSED lines and exits 1, do not; no container outlives its evaluation.
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn gold_resolves_and_forged_output_does_not_in_a_real_container() {
-        let Ok(docker) = crate::swe::docker::connect().await else {
-            assert!(
-                std::env::var("RLVR_REQUIRE_DOCKER").as_deref() != Ok("1"),
-                "no Docker engine answers"
-            );
-            eprintln!("note: no Docker engine answers; skipping");
+        let probe = crate::swe::docker::api_probe().await;
+        if !crate::swe::docker::docker_gate("the harness container test", probe) {
             return;
-        };
+        }
+        let docker = crate::swe::docker::connect()
+            .await
+            .expect("engine answered");
         let mirror =
             mirror::debian_mirror(Path::new("/etc/apt")).expect("a Debian mirror in apt sources");
         let base = BaseImage::new("bookworm", mirror).unwrap();
@@ -299,11 +350,16 @@ mod tests {
                 limits: Limits::default(),
             };
             let result = evaluate(&docker, &req).await.expect("evaluation runs");
+            let t = result.timings;
             eprintln!(
-                "{}\n{:?} overhead={:?}",
+                "{}\n{:?} overhead={:?} (setup={:?} prepare={:?} teardown={:?}) tests={:?}",
                 result.log,
                 result.grade.status,
-                result.timings.overhead()
+                t.overhead(),
+                t.setup,
+                t.prepare,
+                t.teardown,
+                t.tests
             );
             verdicts.push((
                 result.grade.report.resolved,

@@ -2,6 +2,7 @@
 //! diff in a fenced block); the reward is 1 when the patch resolves the instance in the Docker
 //! sandbox. Docker failures and harness timeouts are `EnvError::Infrastructure`, never a reward.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -17,13 +18,14 @@ use crate::extract::strip_think;
 use crate::id::EnvId;
 use crate::registry::{parse_config, EnvSpec, Registry};
 use crate::seed::task_rng;
-use crate::swe::environment_spec::EnvironmentTable;
+use crate::swe::docker::Docker;
+use crate::swe::environment_spec::{EnvironmentSpec, EnvironmentTable};
 use crate::swe::harness::{evaluate, EvalRequest};
-use crate::swe::images::base::BaseImage;
+use crate::swe::images::base::{suite_for_python, BaseImage};
 use crate::swe::images::{env as env_image, mirror};
 use crate::swe::run::spec_of;
 use crate::swe::sandbox::Limits;
-use crate::swe::synth::build::{ENVIRONMENTS_FILE, INSTANCES_FILE, REPOS_DIR};
+use crate::swe::synth::build::{INSTANCES_FILE, REPOS_DIR};
 
 /// Where `rlvr swe synth` writes by default, and where this environment looks when not told.
 pub fn default_synth_dir() -> PathBuf {
@@ -36,11 +38,14 @@ pub fn default_synth_dir() -> PathBuf {
 pub struct PatchConfig {
     /// JSONL of SWE-bench instances.
     pub instances: PathBuf,
-    /// Environment specs (JSON list).
-    pub environments: PathBuf,
+    /// Environment specs (JSON list); when absent, `environments.json` beside `instances` if it
+    /// exists (what `rlvr swe synth` writes), else derived per instance from the embedded spec
+    /// table, reading requirements files from the clones under `repos`.
+    pub environments: Option<PathBuf>,
     /// Local clones, one per `owner__name`.
     pub repos: PathBuf,
-    /// Debian suite of the base image.
+    /// Debian suite of the base image for an environment whose Python no known suite ships;
+    /// otherwise the suite follows the environment's Python (bullseye 3.9, bookworm 3.11, ...).
     pub suite: String,
     /// Test timeout per evaluation, seconds.
     pub timeout_s: u64,
@@ -51,7 +56,7 @@ impl Default for PatchConfig {
         let dir = default_synth_dir();
         PatchConfig {
             instances: dir.join(INSTANCES_FILE),
-            environments: dir.join(ENVIRONMENTS_FILE),
+            environments: None,
             repos: dir.join(REPOS_DIR),
             suite: "bookworm".into(),
             timeout_s: 600,
@@ -64,6 +69,12 @@ struct PatchEnv {
     config: PatchConfig,
     instances: Vec<SweInstance>,
     table: EnvironmentTable,
+    /// One engine connection for every score.
+    docker: tokio::sync::OnceCell<Docker>,
+    /// Environment image per (repository, version), resolved once: hashing the wheelhouse and the
+    /// clone's refs and inspecting the image is not repeated on every score. The lock also keeps
+    /// two scores from building the same image at once.
+    images: tokio::sync::Mutex<HashMap<(String, String), String>>,
 }
 
 const SYSTEM: &str = "You are a software engineer fixing a bug in a Python repository. Reply with the fix as a unified diff (`diff --git` format, paths relative to the repository root) in one fenced ```diff block. Change library code, not tests.";
@@ -100,6 +111,25 @@ impl PatchEnv {
             env: self.id.clone(),
             message: message.into(),
         }
+    }
+
+    /// The environment image of `spec`, built (with its base) on first use.
+    async fn image_of(
+        &self,
+        docker: &Docker,
+        spec: &EnvironmentSpec,
+    ) -> crate::swe::error::SweResult<String> {
+        let key = (spec.repo.clone(), spec.version.clone());
+        let mut images = self.images.lock().await;
+        if let Some(tag) = images.get(&key) {
+            return Ok(tag.clone());
+        }
+        let mirror = mirror::debian_mirror(Path::new("/etc/apt")).unwrap_or_default();
+        let suite = suite_for_python(&spec.python).unwrap_or(&self.config.suite);
+        let base = BaseImage::new(suite, mirror)?.ensure(docker).await?;
+        let tag = env_image::ensure(docker, &base, spec, &self.config.repos).await?;
+        images.insert(key, tag.clone());
+        Ok(tag)
     }
 
     fn instance_of(&self, task: &Task) -> Result<&SweInstance> {
@@ -161,13 +191,13 @@ impl Environment for PatchEnv {
             return Ok(Outcome::zero(Verdict::Unparseable).with_reason("no diff in a fenced block"));
         };
         let spec = spec_of(&self.table, instance).map_err(|e| self.infra(e.to_string()))?;
-        let docker = crate::swe::docker::connect()
+        let docker = self
+            .docker
+            .get_or_try_init(crate::swe::docker::connect)
             .await
             .map_err(|e| self.infra(e.to_string()))?;
-        let mirror = mirror::debian_mirror(Path::new("/etc/apt")).unwrap_or_default();
-        let base =
-            BaseImage::new(&self.config.suite, mirror).map_err(|e| self.infra(e.to_string()))?;
-        let image = env_image::ensure(&docker, &base.tag(), spec, &self.config.repos)
+        let image = self
+            .image_of(docker, spec)
             .await
             .map_err(|e| self.infra(e.to_string()))?;
         let run_id = format!("env-{}-{}", task.seed, task.index);
@@ -180,7 +210,7 @@ impl Environment for PatchEnv {
             timeout: Duration::from_secs(self.config.timeout_s),
             limits: Limits::default(),
         };
-        let result = evaluate(&docker, &request)
+        let result = evaluate(docker, &request)
             .await
             .map_err(|e| self.infra(e.to_string()))?;
         if result.timed_out {
@@ -204,6 +234,10 @@ impl Environment for PatchEnv {
 }
 
 fn build(id: &EnvId, config: &Value) -> Result<Box<dyn Environment>> {
+    Ok(Box::new(build_patch_env(id, config)?))
+}
+
+fn build_patch_env(id: &EnvId, config: &Value) -> Result<PatchEnv> {
     let config: PatchConfig = parse_config(id, config)?;
     let bad = |message: String| EnvError::Config {
         env: id.clone(),
@@ -214,14 +248,21 @@ fn build(id: &EnvId, config: &Value) -> Result<Box<dyn Environment>> {
             "{e} (build the default instances with `rlvr swe synth`)"
         ))
     })?;
-    let table =
-        EnvironmentTable::from_file(&config.environments).map_err(|e| bad(e.to_string()))?;
-    Ok(Box::new(PatchEnv {
+    let table = EnvironmentTable::resolve(
+        config.environments.as_deref(),
+        &config.instances,
+        &instances,
+        &config.repos,
+    )
+    .map_err(|e| bad(e.to_string()))?;
+    Ok(PatchEnv {
         id: id.clone(),
         config,
         instances,
         table,
-    }))
+        docker: tokio::sync::OnceCell::new(),
+        images: tokio::sync::Mutex::new(HashMap::new()),
+    })
 }
 
 /// Registers `swe/patch@1`.
@@ -250,5 +291,100 @@ mod tests {
         );
         assert_eq!(extract_patch("no fence"), None);
         assert_eq!(extract_patch("```python\nprint(1)\n```"), None);
+    }
+
+    /// The real SWE-bench Lite instances shipped with the repository.
+    fn lite_instances() -> Vec<SweInstance> {
+        let path =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../datasets/swe-lite/instances.jsonl");
+        rlvr_datasets::read_all(&path).expect("datasets/swe-lite/instances.jsonl")
+    }
+
+    fn write_jsonl(path: &Path, instances: &[SweInstance]) {
+        let text: String = instances
+            .iter()
+            .map(|i| serde_json::to_string(i).unwrap() + "\n")
+            .collect();
+        std::fs::write(path, text).unwrap();
+    }
+
+    #[test]
+    fn a_dataset_and_repos_alone_suffice_the_environments_come_from_the_spec_table() {
+        let dir = tempfile::tempdir().unwrap();
+        let instances: Vec<SweInstance> = lite_instances()
+            .into_iter()
+            .filter(|i| i.repo == "marshmallow-code/marshmallow")
+            .collect();
+        assert_eq!(instances.len(), 2);
+        let dataset = dir.path().join("lite.jsonl");
+        write_jsonl(&dataset, &instances);
+        let id: EnvId = "swe/patch@1".parse().unwrap();
+        let config = json!({ "instances": dataset, "repos": dir.path().join("repos") });
+        let env = build_patch_env(&id, &config).expect("no environments file needed");
+        for (version, python) in [("2.20", "3.9"), ("3.0", "3.9")] {
+            let spec = env
+                .table
+                .get("marshmallow-code/marshmallow", version)
+                .unwrap_or_else(|| panic!("environment for marshmallow {version}"));
+            assert_eq!(spec.python, python);
+            assert_eq!(spec.log_parser, "pytest");
+            assert_eq!(spec.pythonpath, ["src"]);
+        }
+        let task = env.task(0, 0).unwrap();
+        let reference = env.reference_response(&task).unwrap();
+        assert_eq!(
+            extract_patch(&reference).as_deref(),
+            Some(env.instance_of(&task).unwrap().patch.as_str())
+        );
+        // The registry builds it from the same config.
+        let mut reg = Registry::default();
+        register(&mut reg);
+        assert!(reg.build("swe/patch@1", &config).is_ok());
+    }
+
+    #[test]
+    fn an_unservable_instance_is_a_config_error_naming_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut instance = lite_instances().remove(0);
+        instance.instance_id = "nobody__nothing-1".into();
+        instance.repo = "nobody/nothing".into();
+        let dataset = dir.path().join("lite.jsonl");
+        write_jsonl(&dataset, &[instance]);
+        let id: EnvId = "swe/patch@1".parse().unwrap();
+        let config = json!({ "instances": dataset, "repos": dir.path() });
+        let err = build_patch_env(&id, &config).err().expect("unservable");
+        assert!(matches!(err, EnvError::Config { .. }), "{err}");
+        assert!(err.to_string().contains("nobody__nothing-1"), "{err}");
+    }
+
+    #[test]
+    fn an_environments_file_beside_the_dataset_wins() {
+        let dir = tempfile::tempdir().unwrap();
+        let instances: Vec<SweInstance> = lite_instances()
+            .into_iter()
+            .filter(|i| i.instance_id == "marshmallow-code__marshmallow-1359")
+            .collect();
+        let dataset = dir.path().join("instances.jsonl");
+        write_jsonl(&dataset, &instances);
+        let spec = EnvironmentSpec {
+            repo: "marshmallow-code/marshmallow".into(),
+            version: "3.0".into(),
+            python: "3.11".into(),
+            pip_packages: vec!["pytest==8.3.3".into()],
+            test_cmd: "pytest -rA".into(),
+            log_parser: "pytest".into(),
+            pythonpath: vec!["src".into()],
+            eval_commands: vec![],
+        };
+        let mut table = EnvironmentTable::default();
+        table.insert(spec.clone());
+        table.write(&dir.path().join("environments.json")).unwrap();
+        let id: EnvId = "swe/patch@1".parse().unwrap();
+        let env =
+            build_patch_env(&id, &json!({ "instances": dataset, "repos": dir.path() })).unwrap();
+        assert_eq!(
+            env.table.get("marshmallow-code/marshmallow", "3.0"),
+            Some(&spec)
+        );
     }
 }

@@ -202,14 +202,17 @@ async fn run_pair(
         let text = to_swe_bench_json(&file).map_err(|e| SweError::Input(e.to_string()))?;
         write_atomic(&dir.join(INSTANCE_REPORT_FILE), text.as_bytes())?;
         let log = format!(
-            "instance {}: resolved={} status={:?} invalid_log={:?} timed_out={} total={:.3}s tests={:.3}s\n",
+            "instance {}: resolved={} status={:?} invalid_log={:?} timed_out={} total={:.3}s tests={:.3}s setup={:.3}s prepare={:.3}s teardown={:.3}s\n",
             instance.instance_id,
             result.grade.report.resolved,
             result.grade.status,
             result.grade.invalid_log,
             result.timed_out,
             result.timings.total.as_secs_f64(),
-            result.timings.tests.as_secs_f64()
+            result.timings.tests.as_secs_f64(),
+            result.timings.setup.as_secs_f64(),
+            result.timings.prepare.as_secs_f64(),
+            result.timings.teardown.as_secs_f64()
         );
         write_atomic(&dir.join(INSTANCE_LOG_FILE), log.as_bytes())?;
         Ok::<_, SweError>(PairOutcome::Graded {

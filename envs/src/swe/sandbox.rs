@@ -5,7 +5,7 @@
 //! it by its labels.
 
 use std::collections::HashMap;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use bollard::exec::{StartExecOptions, StartExecResults};
 use bollard::models::{ContainerCreateBody, ExecConfig, HostConfig};
@@ -39,7 +39,7 @@ impl Default for Limits {
 
 /// Output of one exec: the bytes of stdout and stderr interleaved as they came (not necessarily
 /// UTF-8), the exit code, and whether the deadline cut it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct ExecOutput {
     pub output: Vec<u8>,
     pub exit_code: Option<i64>,
@@ -53,6 +53,48 @@ impl ExecOutput {
     pub fn text(&self) -> String {
         String::from_utf8_lossy(&self.output).into_owned()
     }
+}
+
+/// Output of [`Sandbox::exec_staged`].
+#[derive(Debug, Clone, Default)]
+pub struct StagedOutput {
+    /// What the first stage printed (without the boundary line).
+    pub first: Vec<u8>,
+    /// The rest of the boundary line, trimmed; `None` when the command ended or was killed
+    /// before printing it.
+    pub status: Option<String>,
+    /// Whether the first stage ran past its deadline.
+    pub first_timed_out: bool,
+    /// What the second stage printed, its exit code (the exec's) and whether it timed out.
+    pub second: ExecOutput,
+    /// Wall time from the boundary to the end of the exec.
+    pub second_time: Duration,
+}
+
+/// Appends to `out`, keeping at most [`MAX_OUTPUT`] bytes.
+fn push_capped(out: &mut ExecOutput, bytes: &[u8]) {
+    let room = MAX_OUTPUT.saturating_sub(out.output.len());
+    if bytes.len() > room {
+        out.truncated = true;
+    }
+    out.output
+        .extend_from_slice(&bytes[..bytes.len().min(room)]);
+}
+
+/// Splits `buf` at the first complete line holding `boundary`: what came before (without the
+/// newline that precedes the boundary), the rest of that line, and what follows it. `None` until
+/// the line is complete.
+pub fn split_at_boundary<'a>(
+    buf: &'a [u8],
+    boundary: &[u8],
+) -> Option<(&'a [u8], String, &'a [u8])> {
+    let at = buf.windows(boundary.len()).position(|w| w == boundary)?;
+    let rest = &buf[at + boundary.len()..];
+    let end = rest.iter().position(|&b| b == b'\n')?;
+    let status = String::from_utf8_lossy(&rest[..end]).trim().to_owned();
+    let before = &buf[..at];
+    let before = before.strip_suffix(b"\n").unwrap_or(before);
+    Some((before, status, &rest[end + 1..]))
 }
 
 /// Output kept per exec; a test suite printing more is cut (and says so).
@@ -114,13 +156,23 @@ impl Sandbox {
             let body = body.clone();
             let name = name.clone();
             async move {
-                // A ghost of the same name (an earlier crash) is removed first.
-                remove_by_name(docker, &name).await?;
                 let options = CreateContainerOptionsBuilder::new().name(&name).build();
-                docker
-                    .create_container(Some(options), body)
+                match docker
+                    .create_container(Some(options.clone()), body.clone())
                     .await
-                    .map_err(|e| SweError::docker(format!("create container {name}"), e))
+                {
+                    // The name is taken by a ghost (an earlier crash of this run): remove it and
+                    // create again. Only on a conflict, so the usual path is one round trip.
+                    Err(bollard::errors::Error::DockerResponseServerError {
+                        status_code: 409,
+                        ..
+                    }) => {
+                        remove_by_name(docker, &name).await?;
+                        docker.create_container(Some(options), body).await
+                    }
+                    other => other,
+                }
+                .map_err(|e| SweError::docker(format!("create container {name}"), e))
             }
         })
         .await?;
@@ -180,22 +232,10 @@ impl Sandbox {
     /// Runs `cmd` as the eval user, collecting output until it exits or `timeout` passes. On a
     /// timeout the container is killed (taking the exec with it): the result says `timed_out`.
     pub async fn exec(&mut self, cmd: &[&str], timeout: Duration) -> SweResult<ExecOutput> {
-        let config = ExecConfig {
-            cmd: Some(cmd.iter().map(|s| s.to_string()).collect()),
-            attach_stdout: Some(true),
-            attach_stderr: Some(true),
-            user: Some(format!("{EVAL_UID}:{EVAL_UID}")),
-            working_dir: Some("/testbed".into()),
-            ..Default::default()
-        };
-        let exec = self
-            .docker
-            .create_exec(&self.id, config)
-            .await
-            .map_err(|e| SweError::docker("create exec", e))?;
+        let exec = self.create_exec(cmd).await?;
         let started = self
             .docker
-            .start_exec(&exec.id, Some(StartExecOptions::default()))
+            .start_exec(&exec, Some(StartExecOptions::default()))
             .await
             .map_err(|e| SweError::docker("start exec", e))?;
         let StartExecResults::Attached { mut output, .. } = started else {
@@ -233,7 +273,7 @@ impl Sandbox {
                 result?;
                 let inspect = self
                     .docker
-                    .inspect_exec(&exec.id)
+                    .inspect_exec(&exec)
                     .await
                     .map_err(|e| SweError::docker("inspect exec", e))?;
                 Ok(ExecOutput {
@@ -244,6 +284,108 @@ impl Sandbox {
                 })
             }
         }
+    }
+
+    /// Runs `cmd` as the eval user in two stages told apart by a boundary line the command prints
+    /// between them: `<boundary> <status>`. The first stage has `first_timeout`; the second gets
+    /// `second_timeout` from the moment the boundary arrives. Only the first occurrence counts, so
+    /// output of the second stage cannot fake the first stage's status: that stage ran before any
+    /// code of the second, and a boundary with an unguessable token cannot come from the first.
+    /// One exec instead of one per stage saves its create/start/inspect round trips. On a timeout
+    /// the container is killed.
+    pub async fn exec_staged(
+        &mut self,
+        cmd: &[&str],
+        boundary: &str,
+        first_timeout: Duration,
+        second_timeout: Duration,
+    ) -> SweResult<StagedOutput> {
+        let exec = self.create_exec(cmd).await?;
+        let started = self
+            .docker
+            .start_exec(&exec, Some(StartExecOptions::default()))
+            .await
+            .map_err(|e| SweError::docker("start exec", e))?;
+        let StartExecResults::Attached { mut output, .. } = started else {
+            return Err(SweError::command(
+                "exec",
+                "engine detached an attached exec",
+            ));
+        };
+        let mut out = StagedOutput::default();
+        let mut pending = Vec::new();
+        let mut deadline = tokio::time::Instant::now() + first_timeout;
+        let mut boundary_at: Option<Instant> = None;
+        loop {
+            let item = match tokio::time::timeout_at(deadline, output.next()).await {
+                Err(_elapsed) => {
+                    self.kill().await;
+                    match boundary_at {
+                        None => {
+                            out.first = pending;
+                            out.first_timed_out = true;
+                        }
+                        Some(at) => {
+                            out.second.timed_out = true;
+                            out.second_time = at.elapsed();
+                        }
+                    }
+                    return Ok(out);
+                }
+                Ok(None) => break,
+                Ok(Some(item)) => item,
+            };
+            let chunk = item.map_err(|e| SweError::docker("read exec output", e))?;
+            let bytes = chunk.into_bytes();
+            if boundary_at.is_some() {
+                push_capped(&mut out.second, &bytes);
+                continue;
+            }
+            pending.extend_from_slice(&bytes);
+            if let Some((before, status, after)) = split_at_boundary(&pending, boundary.as_bytes())
+            {
+                out.first = before.to_vec();
+                out.status = Some(status);
+                let after = after.to_vec();
+                push_capped(&mut out.second, &after);
+                pending = Vec::new();
+                boundary_at = Some(Instant::now());
+                deadline = tokio::time::Instant::now() + second_timeout;
+            } else if pending.len() > MAX_OUTPUT {
+                return Err(SweError::command(
+                    "exec",
+                    format!("more than {MAX_OUTPUT} bytes of output before the stage boundary"),
+                ));
+            }
+        }
+        if boundary_at.is_none() {
+            out.first = pending;
+        }
+        out.second_time = boundary_at.map(|at| at.elapsed()).unwrap_or_default();
+        let inspect = self
+            .docker
+            .inspect_exec(&exec)
+            .await
+            .map_err(|e| SweError::docker("inspect exec", e))?;
+        out.second.exit_code = inspect.exit_code;
+        Ok(out)
+    }
+
+    async fn create_exec(&self, cmd: &[&str]) -> SweResult<String> {
+        let config = ExecConfig {
+            cmd: Some(cmd.iter().map(|s| s.to_string()).collect()),
+            attach_stdout: Some(true),
+            attach_stderr: Some(true),
+            user: Some(format!("{EVAL_UID}:{EVAL_UID}")),
+            working_dir: Some("/testbed".into()),
+            ..Default::default()
+        };
+        let exec = self
+            .docker
+            .create_exec(&self.id, config)
+            .await
+            .map_err(|e| SweError::docker("create exec", e))?;
+        Ok(exec.id)
     }
 
     /// Kills and removes the container now (the exec dies with it).
@@ -318,4 +460,26 @@ pub(crate) async fn force_remove(docker: &Docker, id: &str) -> SweResult<()> {
 
 async fn remove_by_name(docker: &Docker, name: &str) -> SweResult<()> {
     force_remove(docker, name).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_first_boundary_line_splits_the_stages() {
+        let b = "rlvr-stage-0123";
+        let buf = b"prep out\nrlvr-stage-0123 0\ntest out\nrlvr-stage-0123 7\n";
+        let (before, status, after) = split_at_boundary(buf, b.as_bytes()).unwrap();
+        assert_eq!(before, b"prep out");
+        assert_eq!(status, "0");
+        // A boundary printed by the second stage is just output.
+        assert_eq!(after, b"test out\nrlvr-stage-0123 7\n");
+    }
+
+    #[test]
+    fn an_incomplete_boundary_line_waits_for_more_output() {
+        assert!(split_at_boundary(b"x\nrlvr-stage-0123 1", b"rlvr-stage-0123").is_none());
+        assert!(split_at_boundary(b"x\nrlvr-sta", b"rlvr-stage-0123").is_none());
+    }
 }

@@ -6,10 +6,9 @@ use anyhow::Context;
 use rlvr_datasets::{SweInstance, SwePrediction};
 use std::collections::BTreeMap;
 
-use rlvr_envs::swe::environment_spec::{CloneFiles, EnvironmentTable};
+use rlvr_envs::swe::environment_spec::EnvironmentTable;
 use rlvr_envs::swe::images::base::{suite_for_python, BaseImage};
 use rlvr_envs::swe::images::mirror;
-use rlvr_envs::swe::specs::Tables;
 
 /// Options naming the base image.
 #[derive(clap::Args, Debug, Clone)]
@@ -108,18 +107,6 @@ pub fn environments(
     instances: &[SweInstance],
     repos: &Path,
 ) -> anyhow::Result<EnvironmentTable> {
-    let beside = dataset.with_file_name("environments.json");
-    let path = match explicit {
-        Some(p) => p.clone(),
-        None if beside.is_file() => beside,
-        None => {
-            let files = CloneFiles {
-                repos: repos.to_owned(),
-            };
-            return EnvironmentTable::derive(instances, Tables::embedded(), &files)
-                .context("deriving environments from the embedded spec table");
-        }
-    };
-    EnvironmentTable::from_file(&path)
-        .with_context(|| format!("reading environment specs from {}", path.display()))
+    EnvironmentTable::resolve(explicit.map(PathBuf::as_path), dataset, instances, repos)
+        .context("resolving the environments (--environments, environments.json beside the dataset, or the embedded spec table)")
 }

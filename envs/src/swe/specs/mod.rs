@@ -120,6 +120,11 @@ pub struct OfflineRecipe {
     /// versions already installed.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub install_requires: Vec<String>,
+    /// Versions for requirements the spec names without one (conda `packages: pytest`, which
+    /// SWE-bench resolves to the newest release when it builds the image): a bare requirement of
+    /// the same name is replaced by its pin, so the image does not change with the index.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pins: Vec<String>,
 }
 
 /// The offline recipes, by repository (`owner/name`).
@@ -344,6 +349,32 @@ pub fn requirements_lines(
     // SWE-bench puts the included files first, then the file's own lines.
     included.extend(own);
     included
+}
+
+/// Replaces each bare requirement (a name without a version or marker) that `pins` names by its
+/// pin; returns the requirements and the names pinned.
+pub fn pin_bare(requirements: Vec<String>, pins: &[String]) -> (Vec<String>, Vec<String>) {
+    let mut pinned = Vec::new();
+    let out = requirements
+        .into_iter()
+        .map(|requirement| {
+            let Some(name) = requirement_name(&requirement) else {
+                return requirement;
+            };
+            let bare = !requirement.contains(|c: char| "=<>!~@;[ ".contains(c));
+            match pins
+                .iter()
+                .find(|pin| requirement_name(pin).as_deref() == Some(name.as_str()))
+            {
+                Some(pin) if bare => {
+                    pinned.push(pin.clone());
+                    pin.clone()
+                }
+                _ => requirement,
+            }
+        })
+        .collect();
+    (out, pinned)
 }
 
 /// Merges requirement lists; for a package named in several, the later list wins (pip installs

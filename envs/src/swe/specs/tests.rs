@@ -128,3 +128,44 @@ fn later_requirements_win() {
         ["pytest==7.3.0", "markupsafe==2.1.1"]
     );
 }
+
+#[test]
+fn only_bare_requirements_take_a_pin() {
+    let reqs = vec![
+        "pytest".to_owned(),
+        "Mock>=2".to_owned(),
+        "six".to_owned(),
+        "attrs; python_version<'3.10'".to_owned(),
+    ];
+    let pins = vec![
+        "pytest==7.4.4".to_owned(),
+        "mock==5.1.0".to_owned(),
+        "attrs==23.1.0".to_owned(),
+    ];
+    let (out, pinned) = pin_bare(reqs, &pins);
+    assert_eq!(
+        out,
+        [
+            "pytest==7.4.4",
+            "Mock>=2",
+            "six",
+            "attrs; python_version<'3.10'"
+        ]
+    );
+    assert_eq!(pinned, ["pytest==7.4.4"]);
+}
+
+#[test]
+fn requests_is_served_offline() {
+    match assess("psf/requests", "2.10", Tables::embedded()) {
+        Serviceability::Serve {
+            interpreter,
+            parser,
+            ..
+        } => {
+            assert_eq!(interpreter.python, "3.9");
+            assert_eq!(parser, LogParser::PytestOptions);
+        }
+        other => panic!("{other:?}"),
+    }
+}
