@@ -170,4 +170,13 @@ fn the_embedded_default_config_parses() {
     assert_eq!(cfg["loss"]["algo"], "cispo");
     assert_eq!(cfg["model"]["preset"], "tiny");
     assert!(cfg["sft"]["steps"].as_u64().unwrap() > 0 && cfg["rl"]["steps"].as_u64().unwrap() > 0);
+    // The main job trains on math and SynLogic together.
+    let ids: Vec<&str> = cfg["envs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["id"].as_str().unwrap())
+        .collect();
+    assert!(ids.contains(&"math/arith@1"), "{ids:?}");
+    assert!(ids.iter().any(|id| id.starts_with("synlogic/")), "{ids:?}");
 }
