@@ -88,13 +88,6 @@ impl MathAnswerEnv {
             verifier,
         })
     }
-
-    fn bad_reference(&self, message: &str) -> EnvError {
-        EnvError::BadReference {
-            env: self.id.clone(),
-            message: message.to_owned(),
-        }
-    }
 }
 
 /// Reads JSONL problems; every answer must parse, so a bad record fails at load, naming its line.
@@ -160,27 +153,45 @@ impl Environment for MathAnswerEnv {
     }
 
     async fn score(&self, task: &Task, response: &str) -> Result<Outcome> {
-        let answer = task.reference["answer"]
-            .as_str()
-            .ok_or_else(|| self.bad_reference("missing `answer`"))?;
-        let gold = self
-            .verifier
-            .parse_gold(answer)
-            .map_err(|e| self.bad_reference(&e.to_string()))?;
-        let judgement = self.verifier.verify_parsed(&gold, response);
-        let reward = if judgement.is_correct() { 1.0 } else { 0.0 };
-        Ok(Outcome {
-            reward,
-            verdict: judgement.verdict,
-            details: json!({ "reason": judgement.reason, "extracted": judgement.extracted }),
-        })
+        score_gold_answer(&self.verifier, &self.id, task, response)
     }
 
     fn reference_response(&self, task: &Task) -> Result<String> {
-        let answer = task.reference["answer"]
-            .as_str()
-            .ok_or_else(|| self.bad_reference("missing `answer`"))?;
+        let answer = gold_answer_of(&self.id, task)?;
         Ok(format!("The final answer is $\\boxed{{{answer}}}$."))
+    }
+}
+
+/// The gold answer a math task keeps in `reference.answer`.
+pub(super) fn gold_answer_of<'a>(env: &EnvId, task: &'a Task) -> Result<&'a str> {
+    task.reference["answer"]
+        .as_str()
+        .ok_or_else(|| bad_reference(env, "missing `answer`"))
+}
+
+/// Judges `response` against the task's `reference.answer` (shared by the math environments).
+pub(super) fn score_gold_answer(
+    verifier: &MathVerifier,
+    env: &EnvId,
+    task: &Task,
+    response: &str,
+) -> Result<Outcome> {
+    let gold = verifier
+        .parse_gold(gold_answer_of(env, task)?)
+        .map_err(|e| bad_reference(env, &e.to_string()))?;
+    let judgement = verifier.verify_parsed(&gold, response);
+    let reward = if judgement.is_correct() { 1.0 } else { 0.0 };
+    Ok(Outcome {
+        reward,
+        verdict: judgement.verdict,
+        details: json!({ "reason": judgement.reason, "extracted": judgement.extracted }),
+    })
+}
+
+fn bad_reference(env: &EnvId, message: &str) -> EnvError {
+    EnvError::BadReference {
+        env: env.clone(),
+        message: message.to_owned(),
     }
 }
 

@@ -8,6 +8,7 @@ use rand::Rng;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
+use super::answer_env::{gold_answer_of, score_gold_answer};
 use super::verdict::MathVerifier;
 use crate::api::{Environment, Message, Outcome, Task};
 use crate::error::{EnvError, Result};
@@ -114,13 +115,6 @@ impl ArithEnv {
             verifier: MathVerifier::default(),
         })
     }
-
-    fn bad_reference(&self, message: &str) -> EnvError {
-        EnvError::BadReference {
-            env: self.id.clone(),
-            message: message.to_owned(),
-        }
-    }
 }
 
 /// Evaluates `operands[0] op[0] operands[1] ...` with `*` binding tighter than `+` and `-`.
@@ -175,27 +169,11 @@ impl Environment for ArithEnv {
     }
 
     async fn score(&self, task: &Task, response: &str) -> Result<Outcome> {
-        let answer = task.reference["answer"]
-            .as_str()
-            .ok_or_else(|| self.bad_reference("missing `answer`"))?;
-        let gold = self
-            .verifier
-            .parse_gold(answer)
-            .map_err(|e| self.bad_reference(&e.to_string()))?;
-        let judgement = self.verifier.verify_parsed(&gold, response);
-        let reward = if judgement.is_correct() { 1.0 } else { 0.0 };
-        Ok(Outcome {
-            reward,
-            verdict: judgement.verdict,
-            details: json!({ "reason": judgement.reason, "extracted": judgement.extracted }),
-        })
+        score_gold_answer(&self.verifier, &self.id, task, response)
     }
 
     fn reference_response(&self, task: &Task) -> Result<String> {
-        let answer = task.reference["answer"]
-            .as_str()
-            .ok_or_else(|| self.bad_reference("missing `answer`"))?;
-        Ok(format!("\\boxed{{{answer}}}"))
+        Ok(format!("\\boxed{{{}}}", gold_answer_of(&self.id, task)?))
     }
 }
 
