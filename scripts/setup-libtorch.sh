@@ -2,7 +2,8 @@
 # Installs a project-local CPU libtorch 2.11.0 (what tch 0.24 expects) into .libtorch/ from PyPI wheels.
 #
 # Only libc10, libtorch_cpu and libgomp are unpacked from the torch wheel, plus libcudart/libcupti (13 MB),
-# which the cu130 libtorch_cpu.so names as DT_NEEDED. The multi-GB CUDA wheels are never fetched: on the
+# which the cu130 libtorch_cpu.so names as DT_NEEDED, and the CUDA runtime headers (with the small crt wheel)
+# that the CUDA-graph shim compiles against (kernels/build.rs). The multi-GB CUDA wheels are never fetched: on the
 # GPU machine the binary dlopens the libtorch_cuda.so of the torch installed there (see ARCHITECTURE.md).
 # Downloaded wheels are cached in $RLVR_CACHE (default ~/.cache/rlvr) so a fresh clone does not fetch
 # the 530 MB wheel again. Idempotent: does nothing when .libtorch is complete.
@@ -16,7 +17,7 @@ torch_sha256=7aa2f9bbc6d4595ba72138026b2074be1233186150e9292865e04b7a63b8c67a # 
 say() { echo "[setup-libtorch] $*" >&2; }
 
 if [ -f "$dest/torch/lib/libtorch_cpu.so" ] && [ -f "$dest/nvidia/cu13/lib/libcudart.so.13" ] \
-  && [ "$(cat "$dest/torch/build-version" 2>/dev/null)" = "$version+cu130" ]; then
+  && [ -f "$dest/nvidia/cu13/include/crt/host_config.h" ] && [ "$(cat "$dest/torch/build-version" 2>/dev/null)" = "$version+cu130" ]; then
   exit 0
 fi
 
@@ -36,6 +37,7 @@ fi
 echo "$torch_sha256  $wheel" | sha256sum -c --quiet - || { say "checksum mismatch for $wheel; delete it and retry"; exit 1; }
 ls "$cache"/nvidia_cuda_runtime-13.0.96-*.whl >/dev/null 2>&1 || fetch nvidia-cuda-runtime==13.0.96
 ls "$cache"/nvidia_cuda_cupti-13.0.85-*.whl >/dev/null 2>&1 || fetch nvidia-cuda-cupti==13.0.85
+ls "$cache"/nvidia_cuda_crt-13.0.88-*.whl >/dev/null 2>&1 || fetch nvidia-cuda-crt==13.0.88
 
 # Unpack into a temporary directory, then rename: an interrupted set-up never leaves a half-made .libtorch.
 tmp=$(mktemp -d "$root/.libtorch.tmp.XXXXXX")
@@ -45,9 +47,11 @@ unzip -q "$wheel" 'torch/include/*' torch/lib/libc10.so torch/lib/libtorch_cpu.s
 # The wheel's libtorch.so needs libtorch_cuda.so; point -ltorch at the CPU library instead.
 ln -s libtorch_cpu.so "$tmp/torch/lib/libtorch.so"
 echo "$version+cu130" > "$tmp/torch/build-version"
-unzip -q "$cache"/nvidia_cuda_runtime-13.0.96-*.whl 'nvidia/cu13/lib/libcudart.so.13' -d "$tmp"
+unzip -q "$cache"/nvidia_cuda_runtime-13.0.96-*.whl 'nvidia/cu13/lib/libcudart.so.13' 'nvidia/cu13/include/*' -d "$tmp"
+unzip -q "$cache"/nvidia_cuda_crt-13.0.88-*.whl 'nvidia/cu13/include/*' -d "$tmp"
 unzip -q "$cache"/nvidia_cuda_cupti-13.0.85-*.whl 'nvidia/cu13/lib/libcupti.so.13' -d "$tmp"
 test -f "$tmp/nvidia/cu13/lib/libcudart.so.13" && test -f "$tmp/nvidia/cu13/lib/libcupti.so.13"
+test -f "$tmp/nvidia/cu13/include/crt/host_config.h"
 rm -rf "$dest"
 mv "$tmp" "$dest"
 trap - EXIT

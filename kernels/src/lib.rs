@@ -3,5 +3,6 @@
 //!
 //! Every op has a pure-tch reference; fused CUDA versions (when present) are tested against it.
 
+pub mod cuda_graph;
 pub mod cuda_runtime;
 pub mod lightning;

@@ -12,5 +12,5 @@ nvidia-smi --query-gpu=name --format=csv,noheader
 # The same with the LM head in bf16, as transformers trains (ours defaults to an fp32 head).
 "$bin" model bench --what train --config bench --batch 8 --seq-len 2048 --steps 5 --lm-head model
 python3 "$here/bench_transformers.py" --what train --batch 8 --seq-len 2048 --steps 5
-"$bin" model bench --what generate --config bench --batch 32 --prompt-len 128 --new-tokens 256
+"$bin" model bench --what generate --config bench --batch 32 --prompt-len 128 --new-tokens 256 --decode graph,eager
 python3 "$here/bench_transformers.py" --what generate --batch 32 --prompt-len 128 --new-tokens 256

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Context};
 use clap::{Subcommand, ValueEnum};
-use rlvr_trainer::generate::{generate, EarlyTruncation, SamplingParams};
+use rlvr_trainer::generate::{generate, DecodeMode, EarlyTruncation, SamplingParams};
 use rlvr_trainer::model::checkpoint::{self, ExpertLayout};
 use rlvr_trainer::model::flops::{self, Context as FlopsContext};
 use rlvr_trainer::model::tokenizer::Tokenizer;
@@ -319,6 +319,7 @@ fn generate_cmd(args: GenerateArgs) -> anyhow::Result<ExitCode> {
             min_prob: args.truncate_prob,
         }),
         pad_token: 0,
+        decode: DecodeMode::Auto,
     };
     let completions = generate(&loaded.model, &prompts, &params)?;
     let mut rows = Vec::new();
@@ -393,6 +394,41 @@ struct BenchArgs {
     /// Timed calls per part for `profile`.
     #[arg(long, default_value_t = 20)]
     reps: usize,
+    /// Decode modes for `generate`, run one after another on the same model and prompts; each
+    /// line reports the share of tokens equal to the first mode's.
+    #[arg(long, value_enum, value_delimiter = ',', default_value = "auto")]
+    decode: Vec<DecodeArg>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum DecodeArg {
+    /// CUDA graphs where they apply, else eager.
+    Auto,
+    Eager,
+    /// The graph's fixed-shape step, op by op.
+    Static,
+    Graph,
+}
+
+impl From<DecodeArg> for DecodeMode {
+    fn from(arg: DecodeArg) -> Self {
+        match arg {
+            DecodeArg::Auto => DecodeMode::Auto,
+            DecodeArg::Eager => DecodeMode::Eager,
+            DecodeArg::Static => DecodeMode::Static,
+            DecodeArg::Graph => DecodeMode::Graph,
+        }
+    }
+}
+
+/// The share of positions where two runs generated the same token.
+fn same_share(a: &[Vec<i64>], b: &[Vec<i64>]) -> f64 {
+    let (mut same, mut total) = (0usize, 0usize);
+    for (x, y) in a.iter().zip(b) {
+        total += x.len().max(y.len());
+        same += x.iter().zip(y).filter(|(p, q)| p == q).count();
+    }
+    same as f64 / total.max(1) as f64
 }
 
 fn bench_cmd(args: BenchArgs) -> anyhow::Result<ExitCode> {
@@ -436,16 +472,22 @@ fn bench_cmd(args: BenchArgs) -> anyhow::Result<ExitCode> {
         }
         BenchKind::Generate => {
             let (_vs, model) = bench::random_model(&cfg, device, kind, 0)?;
-            let r = bench::generation(
-                &model,
-                args.batch as usize,
-                args.prompt_len,
-                args.new_tokens,
-            )?;
-            println!(
-                "{}",
-                serde_json::json!({"bench": "generate", "config": args.config, "report": r})
-            );
+            let mut first: Option<Vec<Vec<i64>>> = None;
+            for &mode in &args.decode {
+                let r = bench::generation(
+                    &model,
+                    args.batch as usize,
+                    args.prompt_len,
+                    args.new_tokens,
+                    mode.into(),
+                )?;
+                let reference = first.get_or_insert_with(|| r.tokens.clone());
+                println!(
+                    "{}",
+                    serde_json::json!({"bench": "generate", "config": args.config, "report": r,
+                        "same_tokens_as_first": same_share(reference, &r.tokens)})
+                );
+            }
         }
     }
     Ok(ExitCode::SUCCESS)

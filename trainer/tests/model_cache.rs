@@ -1,6 +1,6 @@
 //! Generation with caches matches a full forward pass token by token; padding and chunking are invisible.
 
-use rlvr_trainer::generate::{generate, SamplingParams};
+use rlvr_trainer::generate::{generate, DecodeMode, FinishReason, SamplingParams};
 use rlvr_trainer::model::{MiniMaxConfig, MiniMaxForCausalLM, ModelCache};
 use tch::{nn, Device, Kind, Tensor};
 
@@ -121,4 +121,70 @@ fn sampling_is_seeded_and_stop_and_truncation_end_sequences() {
     let t = generate(&model, &prompts, &trunc).unwrap();
     assert_eq!(t[0].tokens.len(), 3);
     assert_eq!(t[0].finish, rlvr_trainer::generate::FinishReason::Truncated);
+}
+
+#[test]
+fn fixed_shape_decoding_gives_the_eager_tokens() {
+    // The fixed-shape step is what a CUDA graph replays: whole batch to the end, keys written at a
+    // device-side index, attention over the whole cache buffer. It must not change any token.
+    let (_vs, model) = tiny();
+    let prompts = vec![
+        vec![5i64, 6, 7, 8, 9, 10, 11],
+        vec![40i64, 41],
+        vec![3i64, 30, 13],
+    ];
+    for temperature in [0.0, 1.0] {
+        let base = SamplingParams {
+            temperature,
+            top_p: 0.95,
+            seed: 9,
+            max_new_tokens: 10,
+            decode: DecodeMode::Eager,
+            ..SamplingParams::default()
+        };
+        // A stop token that ends the second sequence early, so one row finishes while others go on.
+        let unstopped = generate(&model, &prompts, &base).unwrap();
+        let params = SamplingParams {
+            stop_tokens: vec![unstopped[1].tokens[3]],
+            ..base
+        };
+        let eager = generate(&model, &prompts, &params).unwrap();
+        let fixed = generate(
+            &model,
+            &prompts,
+            &SamplingParams {
+                decode: DecodeMode::Static,
+                ..params.clone()
+            },
+        )
+        .unwrap();
+        assert_eq!(eager[1].finish, FinishReason::Stop);
+        assert!(eager.iter().any(|c| c.tokens.len() > eager[1].tokens.len()));
+        for (i, (e, f)) in eager.iter().zip(&fixed).enumerate() {
+            assert_eq!(e.tokens, f.tokens, "prompt {i}, temperature {temperature}");
+            assert_eq!(e.finish, f.finish, "prompt {i}");
+            for (a, b) in e.logprobs.iter().zip(&f.logprobs) {
+                assert!((a - b).abs() < 1e-5, "prompt {i}: logprob {a} vs {b}");
+            }
+        }
+    }
+}
+
+#[test]
+fn graph_decoding_is_refused_without_cuda() {
+    if tch::Cuda::is_available() {
+        return;
+    }
+    let (_vs, model) = tiny();
+    let params = SamplingParams {
+        temperature: 0.0,
+        max_new_tokens: 3,
+        decode: DecodeMode::Graph,
+        ..SamplingParams::default()
+    };
+    let err = generate(&model, &[vec![1i64, 2]], &params).unwrap_err();
+    assert!(
+        err.to_string().contains("CUDA graphs are unavailable"),
+        "{err}"
+    );
 }

@@ -7,13 +7,16 @@
 //! before top-k/top-p truncation: the policy's own probability, as the trainer recomputes it.
 
 mod sampling;
+mod static_decode;
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+use rlvr_kernels::cuda_graph::GraphError;
 use serde::{Deserialize, Serialize};
 use tch::Tensor;
 
 use crate::model::{MiniMaxForCausalLM, ModelCache, ModelError};
+use static_decode::StaticDecoder;
 
 /// Stop once `run_length` consecutive generated tokens each had probability above `min_prob`.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
@@ -45,6 +48,24 @@ pub struct SamplingParams {
     pub early_truncation: Option<EarlyTruncation>,
     /// Fills left padding and the inputs of finished sequences; never attended to.
     pub pad_token: i64,
+    /// How decode steps run; the tokens are the same either way.
+    #[serde(default)]
+    pub decode: DecodeMode,
+}
+
+/// How each decode step runs.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DecodeMode {
+    /// CUDA graphs where the device and the batch allow them, else `Eager`.
+    #[default]
+    Auto,
+    /// Op by op; finished sequences leave the batch.
+    Eager,
+    /// The fixed-shape step that a graph replays (whole batch, whole-cache attention), op by op.
+    Static,
+    /// CUDA graphs; an error where they are unavailable.
+    Graph,
 }
 
 impl Default for SamplingParams {
@@ -58,6 +79,7 @@ impl Default for SamplingParams {
             stop_tokens: Vec::new(),
             early_truncation: None,
             pad_token: 0,
+            decode: DecodeMode::Auto,
         }
     }
 }
@@ -200,7 +222,30 @@ fn run(
             done: params.max_new_tokens == 0,
         })
         .collect();
-    // Batch row -> prompt index, for the rows still generating.
+    // Fixed-shape steps keep every row (and so every batch row -> prompt mapping) to the end.
+    let use_graph = match params.decode {
+        DecodeMode::Auto => {
+            device.is_cuda()
+                && rlvr_kernels::cuda_graph::available()
+                && model.decode_is_capturable(b)
+        }
+        DecodeMode::Graph => {
+            if !device.is_cuda() {
+                return Err(GraphError::Unavailable(format!("the model is on {device:?}")).into());
+            }
+            rlvr_kernels::cuda_graph::ensure_available()?;
+            if !model.decode_is_capturable(b) {
+                return Err(ModelError::Input(format!(
+                    "a batch of {b} takes a MoE path that waits on the host; it cannot be captured"
+                )));
+            }
+            true
+        }
+        DecodeMode::Eager | DecodeMode::Static => false,
+    };
+    let fixed_shape = use_graph || params.decode == DecodeMode::Static;
+    let mut fixed: Option<StaticDecoder> = None;
+    // Batch row -> prompt index, for the rows still generating (all rows when the shape is fixed).
     let mut rows: Vec<usize> = (0..prompts.len()).collect();
     for _ in 0..params.max_new_tokens {
         if rows.is_empty() {
@@ -214,6 +259,9 @@ fn run(
         let logprobs: Vec<f32> = Vec::try_from(logprobs.to_device(tch::Device::Cpu))?;
         for (row, &p) in rows.iter().enumerate() {
             let s = &mut state[p];
+            if s.done {
+                continue;
+            }
             let (tok, lp) = (tokens[row], logprobs[row]);
             s.completion.tokens.push(tok);
             s.completion.logprobs.push(lp);
@@ -243,6 +291,14 @@ fn run(
             break;
         }
         // The sampled ids are already on the device: feed them back without a host round trip.
+        if fixed_shape {
+            let decoder = fixed.get_or_insert_with(|| {
+                let pos: Vec<i64> = rows.iter().map(|&p| state[p].next_position - 1).collect();
+                StaticDecoder::new(b, &pos, cache.len, device, use_graph)
+            });
+            logits = decoder.step(model, &tokens_dev, &mut cache)?;
+            continue;
+        }
         let mut step_tokens = tokens_dev;
         if keep.len() < rows.len() {
             let keep_t = Tensor::from_slice(&keep).to_device(device);

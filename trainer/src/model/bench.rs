@@ -10,7 +10,7 @@ use super::cache::ModelCache;
 use super::causal_lm::MiniMaxForCausalLM;
 use super::config::MiniMaxConfig;
 use super::error::ModelError;
-use crate::generate::{generate, SamplingParams};
+use crate::generate::{generate, DecodeMode, SamplingParams};
 
 pub(crate) fn sync(device: Device) {
     if let Device::Cuda(i) = device {
@@ -181,6 +181,10 @@ pub struct GenerateReport {
     pub new_tokens: usize,
     pub seconds: f64,
     pub tokens_per_s: f64,
+    pub decode: DecodeMode,
+    /// The generated tokens, row by row (to compare decode modes).
+    #[serde(skip)]
+    pub tokens: Vec<Vec<i64>>,
 }
 
 /// Greedy generation of `new_tokens` for `batch` random prompts of `prompt_len` (no stop tokens).
@@ -189,6 +193,7 @@ pub fn generation(
     batch: usize,
     prompt_len: usize,
     new_tokens: usize,
+    decode: DecodeMode,
 ) -> Result<GenerateReport, ModelError> {
     let vocab = model.config.vocab_size;
     let prompts: Vec<Vec<i64>> = (0..batch)
@@ -201,12 +206,13 @@ pub fn generation(
     let params = SamplingParams {
         temperature: 0.0,
         max_new_tokens: new_tokens,
+        decode,
         ..SamplingParams::default()
     };
-    // Warm-up.
+    // Warm-up, at the timed batch size (graph capture and kernel choice depend on it).
     generate(
         model,
-        &prompts[..1],
+        &prompts,
         &SamplingParams {
             max_new_tokens: 4,
             ..params.clone()
@@ -224,5 +230,7 @@ pub fn generation(
         new_tokens,
         seconds,
         tokens_per_s: produced as f64 / seconds,
+        decode,
+        tokens: out.into_iter().map(|c| c.tokens).collect(),
     })
 }

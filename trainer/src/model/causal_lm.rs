@@ -112,6 +112,7 @@ impl MiniMaxForCausalLM {
             valid,
             key_valid: key_valid.as_ref(),
             start,
+            at: None,
         };
         let mut h = Tensor::embedding(&self.embed_tokens, input_ids, -1, false, false);
         let mut aux: Option<Tensor> = None;
@@ -132,6 +133,49 @@ impl MiniMaxForCausalLM {
             None => Tensor::zeros([], (Kind::Float, h.device())),
         };
         (self.norm.forward(&h), aux)
+    }
+
+    /// One decode step whose kernels, shapes and host-side numbers are the same at every step, so
+    /// that it can be captured once as a CUDA graph and replayed (see `generate`).
+    ///
+    /// `tokens, positions: [b, 1]` i64 and `at: [1]` i64 (the cache index of this token) live on the
+    /// device; the step advances `positions` and `at` by one in place, so a replay needs only new
+    /// `tokens`. Softmax layers write their key and value at `at` and attend over the whole cache
+    /// buffer, masked to the keys written so far. The caller keeps `cache.len` in step. Returns the
+    /// fp32 logits `[b, vocab]` of the new token.
+    pub fn decode_static(
+        &self,
+        tokens: &Tensor,
+        positions: &Tensor,
+        at: &Tensor,
+        cache: &mut ModelCache,
+    ) -> Tensor {
+        let keys = Tensor::arange(cache.capacity, (Kind::Int64, tokens.device())).unsqueeze(0);
+        let visible = cache.key_valid.logical_and(&keys.le_tensor(at));
+        let inputs = LayerInputs {
+            positions,
+            valid: None,
+            key_valid: Some(&visible),
+            start: cache.len,
+            at: Some(at),
+        };
+        let mut h = Tensor::embedding(&self.embed_tokens, tokens, -1, false, false);
+        for (layer, layer_cache) in self.layers.iter().zip(&mut cache.layers) {
+            h = layer.forward(&h, &inputs, Some(layer_cache)).0;
+        }
+        let logits = self.lm_logits(&self.norm.forward(&h).select(1, 0));
+        let _ = positions.shallow_clone().g_add_scalar_(1);
+        let _ = at.shallow_clone().g_add_scalar_(1);
+        logits
+    }
+
+    /// Whether [`decode_static`](Self::decode_static) for `batch` sequences never synchronises with
+    /// the host, the condition for capturing it as a CUDA graph.
+    pub fn decode_is_capturable(&self, batch: i64) -> bool {
+        let probe = Tensor::empty([1, self.config.hidden_size], (self.kind(), self.device));
+        self.layers
+            .iter()
+            .all(|l| l.moe.decode_is_sync_free(batch, &probe))
     }
 
     /// The LM head in fp32: `hidden.float() @ lm_head.float()ᵀ`.

@@ -35,6 +35,8 @@ pub struct LayerInputs<'a> {
     pub key_valid: Option<&'a Tensor>,
     /// Tokens already in the cache.
     pub start: i64,
+    /// Static decoding: the device-side cache index of the new token (see [`KvSlot::at`]).
+    pub at: Option<&'a Tensor>,
 }
 
 impl DecoderLayer {
@@ -96,6 +98,7 @@ impl DecoderLayer {
                     k,
                     v,
                     start: inputs.start,
+                    at: inputs.at,
                 }),
             ),
             (Attention::Softmax(layer), _) => {

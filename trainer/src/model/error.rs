@@ -19,6 +19,8 @@ pub enum ModelError {
     Torch(#[from] tch::TchError),
     #[error("tokenizer: {0}")]
     Tokenizer(String),
+    #[error(transparent)]
+    Graph(#[from] rlvr_kernels::cuda_graph::GraphError),
 }
 
 impl ModelError {

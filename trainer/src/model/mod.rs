@@ -22,7 +22,7 @@
 //! // Generation with per-layer caches (lightning: fp32 state; softmax: KV cache).
 //! let params = SamplingParams { temperature: 1.0, top_p: 0.95, top_k: 0, seed: 7,
 //!     max_new_tokens: 256, stop_tokens: vec![2], early_truncation: Some(EarlyTruncation::M1),
-//!     pad_token: 0 };
+//!     pad_token: 0, decode: DecodeMode::Auto };   // Auto: CUDA graphs where they apply
 //! let completions = generate(&model, &[vec![1, 5, 9]], &params)?;  // tokens, fp32 logprobs, finish reason
 //! ```
 //!

@@ -125,10 +125,7 @@ impl SparseMoe {
         let order = flat_expert.argsort_stable(true, 0, false);
         let token = order.divide_scalar_mode(self.top_k, "floor");
         let weight = top_w.flatten(0, 1).index_select(0, &order);
-        // End offset of each expert's rows, int32 as the kernel wants.
-        let offsets = flat_expert
-            .bincount::<Tensor>(None, self.experts)
-            .cumsum(0, Kind::Int);
+        let offsets = expert_end_offsets(&flat_expert, self.experts);
         let xs = x.index_select(0, &token);
         // `[E, 2I, H]` seen as `[E, H, 2I]` column-major: the layout the kernel takes without a copy.
         let gate_up = self.gate_up_proj.to_kind(kind).transpose(-1, -2);
@@ -170,6 +167,26 @@ impl SparseMoe {
     }
 }
 
+impl SparseMoe {
+    /// Whether routing `tokens` tokens through this layer without gradients never waits on the host
+    /// (so the step can be captured as a CUDA graph): true for the dense and grouped-GEMM paths.
+    pub(crate) fn decode_is_sync_free(&self, tokens: i64, x: &Tensor) -> bool {
+        tokens * self.top_k <= DENSE_MAX_ROUTED || grouped_mm_applies(x, self.inter)
+    }
+}
+
+/// The end offset of each expert's rows once `(token, slot)` pairs are sorted by expert: the number
+/// of slots routed to experts `<= e`, int32 as the grouped GEMM wants. Counted by comparison, not
+/// `bincount`, which reads its input's maximum back to the host (a synchronisation, and illegal
+/// inside a CUDA-graph capture).
+fn expert_end_offsets(flat_expert: &Tensor, experts: i64) -> Tensor {
+    let ids = Tensor::arange(experts, (Kind::Int64, flat_expert.device())).unsqueeze(1);
+    flat_expert
+        .unsqueeze(0)
+        .le_tensor(&ids)
+        .sum_dim_intlist(1, false, Kind::Int)
+}
+
 /// libtorch's grouped GEMM runs on CUDA in bf16 with 16-aligned row lengths (Hopper and newer;
 /// elsewhere the per-expert loop is used).
 pub(crate) fn grouped_mm_applies(x: &Tensor, inter: i64) -> bool {
@@ -199,6 +216,17 @@ mod tests {
         assert!(i_train.equal(&i_decode));
         let diff = (w_train.detach() - w_decode).abs().max().double_value(&[]);
         assert!(diff < 1e-6, "top-k weights differ by {diff}");
+    }
+
+    #[test]
+    fn expert_offsets_are_the_cumulative_counts() {
+        let flat = Tensor::from_slice(&[3i64, 0, 3, 5, 1, 0, 3, 7]);
+        let offsets = expert_end_offsets(&flat, 8);
+        let expected = flat.bincount::<Tensor>(None, 8).cumsum(0, Kind::Int);
+        assert_eq!(offsets.kind(), Kind::Int);
+        assert!(offsets.equal(&expected), "{offsets:?} vs {expected:?}");
+        let as_vec: Vec<i32> = Vec::try_from(&offsets).unwrap();
+        assert_eq!(as_vec, [2, 3, 3, 6, 6, 7, 7, 8]);
     }
 
     #[test]

@@ -102,6 +102,7 @@ pub fn decode(model: &MiniMaxForCausalLM, batch: i64, prompt_len: i64, reps: usi
                 valid: None,
                 key_valid: Some(&key_valid),
                 start,
+                at: None,
             };
             let mut h = Tensor::embedding(&model.embed_tokens, &token, -1, false, false);
             for (i, layer) in model.layers.iter().enumerate() {
@@ -123,6 +124,7 @@ pub fn decode(model: &MiniMaxForCausalLM, batch: i64, prompt_len: i64, reps: usi
             valid: None,
             key_valid: None,
             start: cache.len,
+            at: None,
         };
         let mut lightning_done = false;
         let mut softmax_done = false;
@@ -149,6 +151,7 @@ pub fn decode(model: &MiniMaxForCausalLM, batch: i64, prompt_len: i64, reps: usi
                                 k: &mut *k,
                                 v: &mut *v,
                                 start,
+                                at: None,
                             }),
                         );
                     });

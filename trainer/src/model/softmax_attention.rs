@@ -24,6 +24,10 @@ pub struct KvSlot<'a> {
     pub v: &'a mut Tensor,
     /// Tokens already in the cache.
     pub start: i64,
+    /// Static decoding (one token, CUDA-graph friendly): `[1]` i64 on the device, the cache index to
+    /// write. The new key and value go there and the query reads the whole buffer, so no shape or
+    /// host-side number depends on the step; `key_valid` then hides the unwritten positions.
+    pub at: Option<&'a Tensor>,
 }
 
 impl SoftmaxAttention {
@@ -84,6 +88,20 @@ impl SoftmaxAttention {
         let q = self.rope.apply(&q, &cos, &sin);
         let k = self.rope.apply(&k, &cos, &sin);
         let (k_all, v_all, start) = match cache {
+            Some(KvSlot {
+                k: k_cache,
+                v: v_cache,
+                start,
+                at: Some(at),
+            }) => {
+                let _ = k_cache.index_copy_(2, at, &k);
+                let _ = v_cache.index_copy_(2, at, &v);
+                (
+                    k_cache.shallow_clone(),
+                    v_cache.shallow_clone(),
+                    start.max(1),
+                )
+            }
             Some(slot) => {
                 slot.k.narrow(2, slot.start, t).copy_(&k);
                 slot.v.narrow(2, slot.start, t).copy_(&v);

@@ -2,7 +2,7 @@
 
 use serde_json::{json, Value};
 
-use crate::generate::SamplingParams;
+use crate::generate::{DecodeMode, SamplingParams};
 use crate::rollout::generate_and_score;
 
 use super::{TrainError, Trainer};
@@ -58,6 +58,7 @@ pub(super) fn evaluate(t: &mut Trainer) -> Result<EvalReport, TrainError> {
         stop_tokens: vec![t.chat.eos],
         early_truncation: None,
         pad_token: 0,
+        decode: DecodeMode::Auto,
     };
     let chunk = tasks.len().div_ceil(2).max(1);
     let groups = generate_and_score(

@@ -13,7 +13,7 @@ use tch::{Kind, Tensor};
 use super::batch::{pearson, response_logprobs, TokenBatch};
 use super::{TrainError, Trainer};
 use crate::advantage::group_advantages;
-use crate::generate::{EarlyTruncation, FinishReason, SamplingParams};
+use crate::generate::{DecodeMode, EarlyTruncation, FinishReason, SamplingParams};
 use crate::loss::LossInputs;
 use crate::rollout::{generate_and_score, overlong_penalty, Sample};
 
@@ -68,6 +68,7 @@ pub(super) fn step(t: &mut Trainer) -> Result<Value, TrainError> {
                 min_prob: cfg.repetition.min_prob,
             }),
             pad_token: 0,
+            decode: DecodeMode::Auto,
         };
         let groups = generate_and_score(
             &t.runtime,
