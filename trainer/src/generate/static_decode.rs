@@ -59,7 +59,7 @@ impl StaticDecoder {
         tokens: &Tensor,
         cache: &mut ModelCache,
     ) -> Result<Tensor, ModelError> {
-        let _ = self.tokens.copy_(&tokens.view([-1, 1]));
+        self.tokens.copy_(&tokens.view([-1, 1]));
         let logits = match &mut self.graph {
             Graph::Off => model.decode_static(&self.tokens, &self.positions, &self.at, cache),
             Graph::Ready { graph, logits } => {
