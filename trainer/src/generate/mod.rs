@@ -244,6 +244,8 @@ fn run(
         DecodeMode::Eager | DecodeMode::Static => false,
     };
     let fixed_shape = use_graph || params.decode == DecodeMode::Static;
+    // `Auto` may fall back to op-by-op steps if a capture fails; `Graph` reports the failure.
+    let graph = use_graph.then_some(params.decode == DecodeMode::Auto);
     let mut fixed: Option<StaticDecoder> = None;
     // Batch row -> prompt index, for the rows still generating (all rows when the shape is fixed).
     let mut rows: Vec<usize> = (0..prompts.len()).collect();
@@ -294,7 +296,7 @@ fn run(
         if fixed_shape {
             let decoder = fixed.get_or_insert_with(|| {
                 let pos: Vec<i64> = rows.iter().map(|&p| state[p].next_position - 1).collect();
-                StaticDecoder::new(b, &pos, cache.len, device, use_graph)
+                StaticDecoder::new(b, &pos, cache.len, device, graph)
             });
             logits = decoder.step(model, &tokens_dev, &mut cache)?;
             continue;

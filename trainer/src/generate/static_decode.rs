@@ -22,23 +22,28 @@ pub(super) struct StaticDecoder {
 enum Graph {
     /// Op by op (CPU, or to check what a graph replays).
     Off,
-    /// On CUDA, before the first step.
-    Pending { device: usize },
+    /// On CUDA, before the first step. With `fallback`, a failed capture leaves the decoder op by
+    /// op (with a warning) instead of failing the generation.
+    Pending { device: usize, fallback: bool },
     /// Captured: `logits` is overwritten by every replay.
     Ready { graph: CudaGraph, logits: Tensor },
 }
 
 impl StaticDecoder {
     /// `positions`: the position of each row's first decoded token; `at`: the cache index it goes to.
+    /// `graph`: capture the step on CUDA; `Some(true)` falls back to op by op if capture fails.
     pub(super) fn new(
         batch: i64,
         positions: &[i64],
         at: i64,
         device: Device,
-        use_graph: bool,
+        graph: Option<bool>,
     ) -> Self {
-        let graph = match device {
-            Device::Cuda(index) if use_graph => Graph::Pending { device: index },
+        let graph = match (device, graph) {
+            (Device::Cuda(index), Some(fallback)) => Graph::Pending {
+                device: index,
+                fallback,
+            },
             _ => Graph::Off,
         };
         StaticDecoder {
@@ -66,16 +71,32 @@ impl StaticDecoder {
                 graph.replay()?;
                 logits.shallow_clone()
             }
-            Graph::Pending { device } => {
-                let mut graph = CudaGraph::new(*device)?;
+            Graph::Pending { device, fallback } => {
+                let fallback = *fallback;
                 let (tokens, positions, at) = (&self.tokens, &self.positions, &self.at);
-                let now = graph.warm_up(|| model.decode_static(tokens, positions, at, cache))?;
-                let later = graph.capture(|| model.decode_static(tokens, positions, at, cache))?;
-                self.graph = Graph::Ready {
-                    graph,
-                    logits: later,
-                };
-                now
+                let step =
+                    |cache: &mut ModelCache| model.decode_static(tokens, positions, at, cache);
+                match CudaGraph::new(*device) {
+                    Ok(mut graph) => {
+                        // This step runs for real; the capture below only records the next one.
+                        let now = graph.warm_up(|| step(cache))?;
+                        self.graph = match graph.capture(|| step(cache)) {
+                            Ok(logits) => Graph::Ready { graph, logits },
+                            Err(e) if fallback => {
+                                tracing::warn!("decoding op by op: {e}");
+                                Graph::Off
+                            }
+                            Err(e) => return Err(e.into()),
+                        };
+                        now
+                    }
+                    Err(e) if fallback => {
+                        tracing::warn!("decoding op by op: {e}");
+                        self.graph = Graph::Off;
+                        step(cache)
+                    }
+                    Err(e) => return Err(e.into()),
+                }
             }
         };
         cache.len += 1;
