@@ -234,10 +234,12 @@ fn limit_or_crash(run: &RunResult, limits: &Limits) -> Option<TestVerdict> {
         return Some(TestVerdict::MLE);
     }
     // RLIMIT_CPU's hard limit ends a spinning program with SIGKILL at (about) the limit itself, so a
-    // SIGKILL with the CPU budget spent is a time limit, not a crash.
+    // SIGKILL with the CPU budget spent is a time limit, not a crash. The kernel enforces the limit on
+    // its tick-sampled CPU time, which on a loaded machine ran ahead of the reported usage (a spinning
+    // loop killed at 1.84 s of a 2 s limit, load 8), hence the margin.
     let cpu = run.cpu.as_secs_f64();
     let killed_at_cpu_limit =
-        run.exit == Exit::Signal(libc::SIGKILL) && cpu >= 0.95 * limits.time_limit_s;
+        run.exit == Exit::Signal(libc::SIGKILL) && cpu >= 0.8 * limits.time_limit_s;
     if run.wall_exceeded
         || cpu > limits.time_limit_s
         || killed_at_cpu_limit
