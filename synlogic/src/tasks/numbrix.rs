@@ -85,9 +85,9 @@ fn random_path(rng: &mut impl Rng, n: usize) -> Vec<Cell> {
         .flat_map(|i| (0..n).map(move |j| if i % 2 == 0 { (i, j) } else { (i, n - 1 - j) }))
         .map(|(i, j)| (i * n + j) as u16)
         .collect();
-    let mut pos = vec![0usize; len];
+    let mut pos = vec![0u16; len];
     for (k, &cell) in path.iter().enumerate() {
-        pos[usize::from(cell)] = k;
+        pos[usize::from(cell)] = k as u16;
     }
     // Whether the path reads backwards: logical index k is stored at `len - 1 - k`.
     let mut flipped = false;
@@ -100,7 +100,7 @@ fn random_path(rng: &mut impl Rng, n: usize) -> Vec<Cell> {
         let mut options = [(0usize, 0usize); 4];
         let mut count = 0;
         for (i, j) in neighbours(n, (end / n, end % n)) {
-            if len >= 2 && logical(pos[i * n + j]) != len - 2 {
+            if len >= 2 && logical(usize::from(pos[i * n + j])) != len - 2 {
                 options[count] = (i, j);
                 count += 1;
             }
@@ -110,11 +110,15 @@ fn random_path(rng: &mut impl Rng, n: usize) -> Vec<Cell> {
         }
         let (i, j) = options[rng.gen_range(0..count)];
         // Reverse the logical stretch after the chosen neighbour.
-        let k = logical(pos[i * n + j]);
-        let stretch = if flipped { 0..len - 1 - k } else { k + 1..len };
-        path[stretch.clone()].reverse();
-        for s in stretch {
-            pos[usize::from(path[s])] = s;
+        let k = logical(usize::from(pos[i * n + j]));
+        let (mut a, mut b) = if flipped { (0, len - 1 - k) } else { (k + 1, len) };
+        // Swap the ends inward, updating the two positions each swap moves.
+        while b > a + 1 {
+            b -= 1;
+            path.swap(a, b);
+            pos[usize::from(path[a])] = a as u16;
+            pos[usize::from(path[b])] = b as u16;
+            a += 1;
         }
     }
     let mut cells: Vec<Cell> = path
