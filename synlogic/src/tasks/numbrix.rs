@@ -111,7 +111,11 @@ fn random_path(rng: &mut impl Rng, n: usize) -> Vec<Cell> {
         let (i, j) = options[rng.gen_range(0..count)];
         // Reverse the logical stretch after the chosen neighbour.
         let k = logical(usize::from(pos[i * n + j]));
-        let (mut a, mut b) = if flipped { (0, len - 1 - k) } else { (k + 1, len) };
+        let (mut a, mut b) = if flipped {
+            (0, len - 1 - k)
+        } else {
+            (k + 1, len)
+        };
         // Swap the ends inward, updating the two positions each swap moves.
         while b > a + 1 {
             b -= 1;
