@@ -380,12 +380,13 @@ impl Puzzle for Kukurasu {
                     bad = Some(shape_error());
                     return None;
                 }
-                match cell {
-                    "1" => {
+                // Byte patterns: a length check and one compare, no `memcmp` call per cell.
+                match cell.as_bytes() {
+                    b"1" => {
                         rows[i] += j as i64 + 1;
                         cols[j] += i as i64 + 1;
                     }
-                    "X" => {}
+                    b"X" => {}
                     _ => {
                         bad = Some(Judgement::wrong("cells must be the strings \"1\" or \"X\""));
                         return None;
