@@ -152,6 +152,47 @@ pub fn visit_simple_str_cells<'a>(
     (sc.pos == sc.src.len()).then_some(row)
 }
 
+/// A cell of a simple matrix: a plain decimal integer, or a quoted string without escapes
+/// (borrowed from the text).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SimpleCell<'a> {
+    Int(i64),
+    Str(&'a str),
+}
+
+/// The cells of a list of lists whose cells are plain decimal integers or quoted strings without
+/// escapes, visited as (row, column, cell) without building any list. `None` when the text is
+/// outside that subset or `visit` stops with `None`; else the number of rows. On this subset
+/// [`parse`] gives the same values (`PyValue::Int`, `PyValue::Str`).
+pub fn visit_simple_cells<'a>(
+    text: &'a str,
+    mut visit: impl FnMut(usize, usize, SimpleCell<'a>) -> Option<()>,
+) -> Option<usize> {
+    let mut sc = Scanner {
+        src: text.as_bytes(),
+        text,
+        pos: 0,
+    };
+    let mut row = 0;
+    sc.list(|sc| {
+        let mut col = 0;
+        sc.list(|sc| {
+            sc.space();
+            let cell = match sc.src.get(sc.pos)? {
+                b'"' | b'\'' => SimpleCell::Str(sc.string()?),
+                _ => SimpleCell::Int(sc.int()?),
+            };
+            visit(row, col, cell)?;
+            col += 1;
+            Some(())
+        })?;
+        row += 1;
+        Some(())
+    })?;
+    sc.space();
+    (sc.pos == sc.src.len()).then_some(row)
+}
+
 /// A list of integer pairs written `[(r, c), [r, c], ...]` (plain decimal integers), read
 /// directly; `None` when the text is anything else (then use [`parse`], which agrees on this subset).
 pub fn simple_pairs(text: &str) -> Option<Vec<(i64, i64)>> {
@@ -686,6 +727,53 @@ mod tests {
             visit_simple_str_cells(r#"[["1", "2"]]"#, |_, c, _| (c == 0).then_some(())),
             None
         );
+    }
+
+    #[test]
+    fn visiting_mixed_cells_agrees_with_the_full_parser() {
+        for text in [
+            r#"[["A", 2, 'X'], [-3, "", "x y"]]"#,
+            "[[1, 2], [3]]",
+            "[]",
+            "[[]]",
+            r#"[["a\"b"]]"#,
+            "[[1.5]]",
+            "[[+1]]",
+            "[[True]]",
+            "[[1]] # c",
+            "[(1, 2)]",
+            "[[99999999999999999999]]",
+        ] {
+            let mut rows: Vec<Vec<PyValue>> = Vec::new();
+            let fast = visit_simple_cells(text, |r, c, cell| {
+                while rows.len() <= r {
+                    rows.push(Vec::new());
+                }
+                assert_eq!(c, rows[r].len());
+                rows[r].push(match cell {
+                    SimpleCell::Int(k) => PyValue::Int(k),
+                    SimpleCell::Str(s) => PyValue::Str(s.to_owned()),
+                });
+                Some(())
+            });
+            if let Some(count) = fast {
+                let full = parse(text).unwrap();
+                let full: Vec<Vec<PyValue>> = full
+                    .as_seq()
+                    .unwrap()
+                    .iter()
+                    .map(|r| r.as_seq().unwrap().to_vec())
+                    .collect();
+                // Empty rows have no cells to visit.
+                rows.resize(count, Vec::new());
+                assert_eq!(rows, full, "{text}");
+            }
+        }
+        assert_eq!(
+            visit_simple_cells(r#"[["A", 2], [3, "X"]]"#, |_, _, _| Some(())),
+            Some(2)
+        );
+        assert_eq!(visit_simple_cells("[[1.5]]", |_, _, _| Some(())), None);
     }
 
     #[test]

@@ -7,15 +7,17 @@ use rand::seq::SliceRandom;
 use rand::Rng;
 use serde_json::{json, Map, Value};
 
-use rlvr_envs::extract::strip_think;
-
 use crate::difficulty::Difficulty;
 use crate::error::SynlogicError;
+use crate::extract::strip_think;
 use crate::instance::{Gold, Instance, Metadata};
 use crate::language::{fill, pick, Bilingual};
 use crate::puzzle::{self, Begun, GenOptions, Judgement, Puzzle};
 
 const ID: &str = "cryptarithm";
+
+/// The most words (terms and result) an equation may have, in a record or a response.
+const MAX_WORDS: usize = 16;
 
 /// (distinct letters, operators, operator level: 2 = `+ -`, 3 = `+ - *`) per level. SynLogic's
 /// run.sh uses 3-4 letters, 1-2 operators at level 2.
@@ -127,6 +129,9 @@ impl Equation {
     /// Whether the digits satisfy the equation, on the last `columns` digits of each number
     /// (all of them when `None`): `+ - *` commute with reduction modulo 10^columns.
     fn holds(&self, digits: &[u8], columns: Option<usize>) -> bool {
+        if let Some(c) = columns.filter(|&c| c <= 9) {
+            return self.holds_mod(digits, c);
+        }
         let modulus = columns.map(|c| 10i128.pow(c as u32));
         let value = |w: &[usize]| {
             let tail = columns.map_or(w, |c| &w[w.len().saturating_sub(c)..]);
@@ -134,12 +139,47 @@ impl Equation {
                 .fold(0i128, |v, &l| v * 10 + i128::from(digits[l]))
         };
         let (result, terms) = self.words.split_last().expect("an equation has a result");
-        let terms: Vec<i128> = terms.iter().map(|w| value(w)).collect();
+        // Equations have at most a few terms: evaluated on the stack (this runs at every search node).
+        let mut values = [0i128; MAX_WORDS];
+        let Some(slots) = values.get_mut(..terms.len()) else {
+            return false;
+        };
+        for (slot, w) in slots.iter_mut().zip(terms) {
+            *slot = value(w);
+        }
         let result = value(result);
-        match evaluate(&terms, &self.ops, modulus) {
+        match evaluate(slots, &self.ops, modulus) {
             Some(v) => v == modulus.map_or(result, |m| result.rem_euclid(m)),
             None => false,
         }
+    }
+
+    /// [`Equation::holds`] on the last `columns` <= 9 digits, in `i64`: every reduced value is below
+    /// 10^9, so no product or sum leaves the type, and the answer is the same as in `i128`.
+    fn holds_mod(&self, digits: &[u8], columns: usize) -> bool {
+        let m = 10i64.pow(columns as u32);
+        let value = |w: &[usize]| {
+            w[w.len().saturating_sub(columns)..]
+                .iter()
+                .fold(0i64, |v, &l| v * 10 + i64::from(digits[l]))
+        };
+        let (result, terms) = self.words.split_last().expect("an equation has a result");
+        let mut sum = 0i64;
+        let mut sign = 1i64;
+        let mut product = value(&terms[0]) % m;
+        for (op, term) in self.ops.iter().zip(&terms[1..]) {
+            let term = value(term);
+            match op {
+                '*' => product = product * term % m,
+                '+' | '-' => {
+                    sum = (sum + sign * product).rem_euclid(m);
+                    sign = if *op == '+' { 1 } else { -1 };
+                    product = term % m;
+                }
+                _ => return false,
+            }
+        }
+        (sum + sign * product).rem_euclid(m) == value(result) % m
     }
 }
 
@@ -237,6 +277,20 @@ fn equation_text(numbers: &[String], ops: &[char]) -> String {
     text
 }
 
+/// The set of decimal digits of a positive number below 10^18, as a bit mask (bit d for digit d).
+fn digit_mask(n: i128) -> u16 {
+    // In u64: 128-bit division is a slow library call, and this runs on every draw.
+    let mut n = n as u64;
+    let mut mask = 0u16;
+    loop {
+        mask |= 1 << (n % 10);
+        n /= 10;
+        if n == 0 {
+            return mask;
+        }
+    }
+}
+
 /// Draws one equation like SynLogic: operands of 3-6 digits (1-2 digits one time in ten) from the
 /// chosen digits, a positive result written with the same digits.
 fn draw_equation(
@@ -245,7 +299,9 @@ fn draw_equation(
     op_count: usize,
     op_level: u8,
 ) -> Option<(Vec<i128>, Vec<char>)> {
-    let mut pool: Vec<u8> = (0..10).collect();
+    // Most draws are rejected (the result uses another digit): nothing here allocates until one
+    // is kept, and the draws from `rng` are the same as they always were.
+    let mut pool: [u8; 10] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
     pool.shuffle(rng);
     let digits = &pool[..letters];
     let ops_allowed: &[char] = if op_level >= 3 {
@@ -253,12 +309,21 @@ fn draw_equation(
     } else {
         &['+', '-']
     };
-    let ops: Vec<char> = (0..op_count)
-        .map(|_| *ops_allowed.choose(rng).expect("operators"))
-        .collect();
-    let nonzero: Vec<u8> = digits.iter().copied().filter(|&d| d != 0).collect();
-    let mut numbers = Vec::new();
-    for _ in 0..=op_count {
+    let mut ops = ['+'; MAX_WORDS];
+    let ops = ops.get_mut(..op_count)?;
+    for op in ops.iter_mut() {
+        *op = *ops_allowed.choose(rng).expect("operators");
+    }
+    let mut nonzero = [0u8; 10];
+    let mut nonzero_len = 0;
+    for &d in digits.iter().filter(|&&d| d != 0) {
+        nonzero[nonzero_len] = d;
+        nonzero_len += 1;
+    }
+    let nonzero = &nonzero[..nonzero_len];
+    let mut numbers = [0i128; MAX_WORDS];
+    let numbers = numbers.get_mut(..=op_count + 1)?;
+    for number in numbers[..=op_count].iter_mut() {
         let len = if rng.gen_bool(0.1) {
             rng.gen_range(1..=2)
         } else {
@@ -268,140 +333,174 @@ fn draw_equation(
         for _ in 1..len {
             n = n * 10 + i128::from(*digits.choose(rng)?);
         }
-        numbers.push(n);
+        *number = n;
     }
-    let result = evaluate(&numbers, &ops, None)?;
+    let result = evaluate(&numbers[..=op_count], ops, None)?;
     // Positive, and small enough for the record's JSON integers.
     if result <= 0 || result >= 1_000_000_000_000_000 {
         return None;
     }
-    numbers.push(result);
-    let mut used = [false; 10];
-    for n in &numbers {
-        for b in n.to_string().bytes() {
-            used[usize::from(b - b'0')] = true;
-        }
+    numbers[op_count + 1] = result;
+    let used = numbers.iter().fold(0u16, |m, &n| m | digit_mask(n));
+    let allowed = digits.iter().fold(0u16, |m, &d| m | 1 << d);
+    (used.count_ones() as usize == letters && used & !allowed == 0)
+        .then(|| (numbers.to_vec(), ops.to_vec()))
+}
+
+/// A numeric equation found in a response: its numbers as written (borrowed from the response, the
+/// result possibly with a `-`) and its operators, left to right. Chains longer than [`MAX_WORDS`]
+/// numbers are only counted (no puzzle has that many words).
+#[derive(Debug)]
+struct Stated<'a> {
+    numbers: [&'a str; MAX_WORDS],
+    ops: [u8; MAX_WORDS],
+    /// How many numbers the equation has, result included (may exceed `MAX_WORDS`).
+    len: usize,
+}
+
+impl<'a> Stated<'a> {
+    /// The numbers, when the equation has at most `MAX_WORDS` of them.
+    fn numbers(&self) -> Option<&[&'a str]> {
+        self.numbers.get(..self.len)
     }
-    let used_digits: Vec<u8> = (0..10).filter(|&d| used[usize::from(d)]).collect();
-    (used_digits.len() == letters && used_digits.iter().all(|d| digits.contains(d)))
-        .then_some((numbers, ops))
+
+    /// The operators between the terms.
+    fn ops(&self) -> Option<&[u8]> {
+        self.ops.get(..self.len.checked_sub(2)?)
+    }
 }
 
-/// A numeric equation found in a response: its numbers (as written) and operators.
-#[derive(Debug, PartialEq)]
-struct Stated {
-    numbers: Vec<String>,
-    ops: Vec<char>,
-}
-
-/// The last `n op n ... = n` in the text (SynLogic's fallback pattern; `-` allowed before the
-/// result). Each `=` scans left only to the previous non-equation character, so this is linear.
-fn last_equation(text: &str) -> Option<Stated> {
+/// The equation ending at the `=` at `eq_pos`, if one is there: `n op n ... = n` (SynLogic's
+/// fallback pattern; `-` allowed before the result). Scans left only to the previous
+/// non-equation character.
+fn equation_at(text: &str, eq_pos: usize) -> Option<Stated<'_>> {
     let b = text.as_bytes();
-    let mut best = None;
-    for (eq_pos, _) in text.match_indices('=') {
-        // Right side: spaces, optional '-', digits.
-        let mut r = eq_pos + 1;
-        while b.get(r).is_some_and(|c| *c == b' ' || *c == b'\t') {
-            r += 1;
+    // Right side: spaces, optional '-', digits.
+    let mut r = eq_pos + 1;
+    while b.get(r).is_some_and(|c| *c == b' ' || *c == b'\t') {
+        r += 1;
+    }
+    let sign = r;
+    if b.get(r) == Some(&b'-') {
+        r += 1;
+    }
+    let start = r;
+    while b.get(r).is_some_and(u8::is_ascii_digit) {
+        r += 1;
+    }
+    if r == start {
+        return None;
+    }
+    let result = &text[sign..r];
+    // Left side, right to left: number (op number)*; stored from the right end of the arrays.
+    let mut numbers = [""; MAX_WORDS];
+    let mut ops = [0u8; MAX_WORDS];
+    let (mut count, mut op_count) = (0usize, 0usize);
+    let mut l = eq_pos;
+    loop {
+        while l > 0 && (b[l - 1] == b' ' || b[l - 1] == b'\t') {
+            l -= 1;
         }
-        let neg = b.get(r) == Some(&b'-');
-        if neg {
-            r += 1;
+        let end = l;
+        while l > 0 && b[l - 1].is_ascii_digit() {
+            l -= 1;
         }
-        let start = r;
-        while b.get(r).is_some_and(u8::is_ascii_digit) {
-            r += 1;
+        if l == end {
+            break;
         }
-        if r == start {
-            continue;
+        if count < MAX_WORDS {
+            numbers[MAX_WORDS - 1 - count] = &text[l..end];
         }
-        let result = format!("{}{}", if neg { "-" } else { "" }, &text[start..r]);
-        // Left side, right to left: number (op number)*.
-        let mut numbers = Vec::new();
-        let mut ops = Vec::new();
-        let mut l = eq_pos;
-        loop {
-            while l > 0 && (b[l - 1] == b' ' || b[l - 1] == b'\t') {
-                l -= 1;
-            }
-            let end = l;
-            while l > 0 && b[l - 1].is_ascii_digit() {
-                l -= 1;
-            }
-            if l == end {
-                break;
-            }
-            numbers.push(text[l..end].to_owned());
-            let mut k = l;
-            while k > 0 && (b[k - 1] == b' ' || b[k - 1] == b'\t') {
-                k -= 1;
-            }
-            match k.checked_sub(1).map(|i| b[i]) {
-                Some(op @ (b'+' | b'-' | b'*')) => {
-                    ops.push(char::from(op));
-                    l = k - 1;
+        count += 1;
+        let mut k = l;
+        while k > 0 && (b[k - 1] == b' ' || b[k - 1] == b'\t') {
+            k -= 1;
+        }
+        match k.checked_sub(1).map(|i| b[i]) {
+            Some(op @ (b'+' | b'-' | b'*')) => {
+                if op_count < MAX_WORDS {
+                    ops[MAX_WORDS - 1 - op_count] = op;
                 }
-                _ => break,
+                op_count += 1;
+                l = k - 1;
             }
-        }
-        // A dangling operator (e.g. "+ 5 = 5") means the chain ended before it.
-        if ops.len() == numbers.len() {
-            ops.pop();
-        }
-        if numbers.len() >= 2 {
-            numbers.reverse();
-            ops.reverse();
-            numbers.push(result);
-            best = Some(Stated { numbers, ops });
+            _ => break,
         }
     }
-    best
+    if count < 2 {
+        return None;
+    }
+    let len = count + 1;
+    let mut stated = Stated {
+        numbers: [""; MAX_WORDS],
+        ops: [0; MAX_WORDS],
+        len,
+    };
+    if len <= MAX_WORDS {
+        // Left to right: the `count` numbers stored last, then the result; the operators between
+        // them are the last `count - 1` stored (a dangling one, e.g. in "+ 5 = 5", was stored
+        // before them and is dropped: the chain ended before it).
+        stated.numbers[..count].copy_from_slice(&numbers[MAX_WORDS - count..]);
+        stated.numbers[count] = result;
+        stated.ops[..count - 1].copy_from_slice(&ops[MAX_WORDS - (count - 1)..]);
+    }
+    Some(stated)
 }
 
-struct Board {
-    words: Vec<String>,
-    ops: Vec<char>,
+/// The last `n op n ... = n` in the text. Equations are independent of each other, so the `=`s are
+/// tried from the right and the first that heads an equation wins; linear in the text.
+fn last_equation(text: &str) -> Option<Stated<'_>> {
+    text.rmatch_indices('=')
+        .find_map(|(eq_pos, _)| equation_at(text, eq_pos))
 }
 
-fn read_gold(gold: Gold<'_>) -> Result<Board, SynlogicError> {
-    let words: Vec<String> = gold
+/// What the verifier reads from a record: the words (capital letters, result last) and operators.
+struct Board<'a> {
+    words: [&'a str; MAX_WORDS],
+    ops: [u8; MAX_WORDS],
+    len: usize,
+}
+
+impl<'a> Board<'a> {
+    fn words(&self) -> &[&'a str] {
+        &self.words[..self.len]
+    }
+
+    fn ops(&self) -> &[u8] {
+        &self.ops[..self.len - 2]
+    }
+}
+
+fn read_gold(gold: Gold<'_>) -> Result<Board<'_>, SynlogicError> {
+    let bad_words = || {
+        SynlogicError::bad_record(
+            ID,
+            "metadata.letter_words",
+            "expected 2-16 words of capital letters",
+        )
+    };
+    let list = gold
         .metadata
         .get("letter_words")
         .and_then(Value::as_array)
-        .filter(|w| (2..=16).contains(&w.len()))
-        .and_then(|w| {
-            w.iter()
-                .map(|x| x.as_str().map(str::to_owned))
-                .collect::<Option<Vec<_>>>()
-        })
-        .filter(|w| {
-            w.iter().all(|x| {
-                !x.is_empty() && x.len() <= 32 && x.bytes().all(|c| c.is_ascii_uppercase())
-            })
-        })
-        .ok_or_else(|| {
-            SynlogicError::bad_record(
-                ID,
-                "metadata.letter_words",
-                "expected 2-16 words of capital letters",
-            )
-        })?;
-    let ops: Vec<char> = gold
+        .filter(|w| (2..=MAX_WORDS).contains(&w.len()))
+        .ok_or_else(bad_words)?;
+    let mut board = Board {
+        words: [""; MAX_WORDS],
+        ops: [0; MAX_WORDS],
+        len: list.len(),
+    };
+    for (slot, word) in board.words.iter_mut().zip(list) {
+        *slot = word
+            .as_str()
+            .filter(|x| !x.is_empty() && x.len() <= 32 && x.bytes().all(|c| c.is_ascii_uppercase()))
+            .ok_or_else(bad_words)?;
+    }
+    let ops = gold
         .metadata
         .get("operators")
         .and_then(Value::as_array)
-        .filter(|o| o.len() + 2 == words.len())
-        .and_then(|o| {
-            o.iter()
-                .map(|x| match x.as_str() {
-                    Some("+") => Some('+'),
-                    Some("-") => Some('-'),
-                    Some("*") => Some('*'),
-                    _ => None,
-                })
-                .collect::<Option<Vec<_>>>()
-        })
+        .filter(|o| o.len() + 2 == board.len)
         .ok_or_else(|| {
             SynlogicError::bad_record(
                 ID,
@@ -409,16 +508,33 @@ fn read_gold(gold: Gold<'_>) -> Result<Board, SynlogicError> {
                 "expected one of + - * between each pair of words",
             )
         })?;
-    Ok(Board { words, ops })
+    for (slot, op) in board.ops.iter_mut().zip(ops) {
+        *slot = match op.as_str() {
+            Some("+") => b'+',
+            Some("-") => b'-',
+            Some("*") => b'*',
+            _ => {
+                return Err(SynlogicError::bad_record(
+                    ID,
+                    "metadata.operators",
+                    "expected one of + - * between each pair of words",
+                ))
+            }
+        };
+    }
+    Ok(board)
 }
 
-fn judge(puzzle: &Board, stated: &Stated) -> Judgement {
-    if stated.ops != puzzle.ops || stated.numbers.len() != puzzle.words.len() {
+fn judge(puzzle: &Board<'_>, stated: &Stated<'_>) -> Judgement {
+    let (Some(numbers), Some(ops)) = (stated.numbers(), stated.ops()) else {
+        return Judgement::wrong("the equation does not have the puzzle's operators and terms");
+    };
+    if ops != puzzle.ops() || numbers.len() != puzzle.len {
         return Judgement::wrong("the equation does not have the puzzle's operators and terms");
     }
     let mut letter_digit: [Option<u8>; 26] = [None; 26];
     let mut digit_letter: [Option<u8>; 10] = [None; 10];
-    for (word, number) in puzzle.words.iter().zip(&stated.numbers) {
+    for (word, number) in puzzle.words().iter().zip(numbers) {
         if number.starts_with('-') || number.len() != word.len() {
             return Judgement::wrong(format!(
                 "{number} does not have the {} digits of {word}",
@@ -440,16 +556,21 @@ fn judge(puzzle: &Board, stated: &Stated) -> Judgement {
             }
         }
     }
-    let values: Option<Vec<i128>> = stated
-        .numbers
-        .iter()
-        .map(|n| n.parse::<i128>().ok())
-        .collect();
-    let Some(values) = values else {
-        return Judgement::wrong("a number is too large");
-    };
-    let (result, terms) = values.split_last().expect("at least two numbers");
-    if evaluate(terms, &puzzle.ops, None) != Some(*result) {
+    let mut values = [0i128; MAX_WORDS];
+    for (slot, n) in values.iter_mut().zip(numbers) {
+        let Ok(v) = n.parse::<i128>() else {
+            return Judgement::wrong("a number is too large");
+        };
+        *slot = v;
+    }
+    let (result, terms) = values[..numbers.len()]
+        .split_last()
+        .expect("at least two numbers");
+    let mut op_chars = ['+'; MAX_WORDS];
+    for (c, &op) in op_chars.iter_mut().zip(ops) {
+        *c = char::from(op);
+    }
+    if evaluate(terms, &op_chars[..ops.len()], None) != Some(*result) {
         return Judgement::wrong("the equation is false");
     }
     Judgement::correct()
@@ -625,8 +746,14 @@ mod tests {
     #[test]
     fn finds_the_last_equation() {
         let s = last_equation("try 1 + 2 = 4, no.\nThe answer is 12 + 345 - 6 = 351.").unwrap();
-        assert_eq!(s.numbers, vec!["12", "345", "6", "351"]);
-        assert_eq!(s.ops, vec!['+', '-']);
+        assert_eq!(s.numbers().unwrap(), ["12", "345", "6", "351"]);
+        assert_eq!(s.ops().unwrap(), &b"+-"[..]);
+        let s = last_equation("so - 12 + 3 = -15 = x").unwrap();
+        assert_eq!(s.numbers().unwrap(), ["12", "3", "-15"]);
+        assert_eq!(s.ops().unwrap(), &b"+"[..]);
+        let long = format!("{}1 = 2", "1 + ".repeat(40));
+        let s = last_equation(&long).unwrap();
+        assert_eq!((s.len, s.numbers(), s.ops()), (42, None, None));
         assert!(last_equation("x = 5").is_none());
         assert!(last_equation(&"1+".repeat(50_000)).is_none());
     }
@@ -643,10 +770,13 @@ mod tests {
 
     #[test]
     fn judges_by_the_rules() {
-        let puzzle = Board {
-            words: vec!["SEND".into(), "MORE".into(), "MONEY".into()],
-            ops: vec!['+'],
+        let mut puzzle = Board {
+            words: [""; MAX_WORDS],
+            ops: [0; MAX_WORDS],
+            len: 3,
         };
+        puzzle.words[..3].copy_from_slice(&["SEND", "MORE", "MONEY"]);
+        puzzle.ops[0] = b'+';
         let judge_text = |t: &str| judge(&puzzle, &last_equation(t).unwrap());
         assert!(judge_text("The answer is 9567 + 1085 = 10652").is_correct());
         // True equation, but E and N both 0... letters not one to one.

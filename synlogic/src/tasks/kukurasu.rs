@@ -5,11 +5,9 @@
 use rand::Rng;
 use serde_json::{json, Map, Value};
 
-use rlvr_envs::extract::strip_think;
-
 use crate::difficulty::Difficulty;
 use crate::error::SynlogicError;
-use crate::extract;
+use crate::extract::{self, strip_think};
 use crate::grid_text;
 use crate::instance::{rlvr_meta, Gold, Instance, Metadata};
 use crate::language::{fill_into, pick, Bilingual};
@@ -64,8 +62,9 @@ pub struct Kukurasu;
 struct Board {
     n: usize,
     m: usize,
-    row_sums: Vec<i64>,
-    col_sums: Vec<i64>,
+    /// The first `n` (`m`) entries are used; sides are at most 32.
+    row_sums: [i64; 32],
+    col_sums: [i64; 32],
 }
 
 fn sums(grid: &[Vec<bool>], n: usize, m: usize) -> (Vec<i64>, Vec<i64>) {
@@ -95,13 +94,18 @@ fn read_board(gold: Gold<'_>) -> Result<Board, SynlogicError> {
     };
     let (n, m) = (size("n")?, size("m")?);
     let list = |key: &'static str, len: usize| {
-        m_.get(key)
+        let bad =
+            || SynlogicError::bad_record(ID, "metadata", format!("`{key}` is not {len} integers"));
+        let values = m_
+            .get(key)
             .and_then(Value::as_array)
             .filter(|a| a.len() == len)
-            .and_then(|a| a.iter().map(Value::as_i64).collect::<Option<Vec<_>>>())
-            .ok_or_else(|| {
-                SynlogicError::bad_record(ID, "metadata", format!("`{key}` is not {len} integers"))
-            })
+            .ok_or_else(bad)?;
+        let mut out = [0i64; 32];
+        for (slot, v) in out.iter_mut().zip(values) {
+            *slot = v.as_i64().ok_or_else(bad)?;
+        }
+        Ok(out)
     };
     Ok(Board {
         n,
@@ -173,7 +177,7 @@ fn solve_nodes(board: &Board) -> u64 {
             .sum();
         by_sum[s].push(mask);
     }
-    let mut col_left: Vec<i64> = board.col_sums.clone();
+    let mut col_left: Vec<i64> = board.col_sums[..board.m].to_vec();
     let mut nodes = 0u64;
     fn go(
         row: usize,
@@ -376,12 +380,13 @@ impl Puzzle for Kukurasu {
                     bad = Some(shape_error());
                     return None;
                 }
-                match cell {
-                    "1" => {
+                // Byte patterns: a length check and one compare, no `memcmp` call per cell.
+                match cell.as_bytes() {
+                    b"1" => {
                         rows[i] += j as i64 + 1;
                         cols[j] += i as i64 + 1;
                     }
-                    "X" => {}
+                    b"X" => {}
                     _ => {
                         bad = Some(Judgement::wrong("cells must be the strings \"1\" or \"X\""));
                         return None;

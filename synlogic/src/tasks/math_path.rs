@@ -8,12 +8,10 @@ use std::collections::HashSet;
 use rand::Rng;
 use serde_json::{json, Value};
 
-use rlvr_envs::extract::strip_think;
-
 use crate::arith::{self, ArithError, Op, Rational};
 use crate::difficulty::Difficulty;
 use crate::error::SynlogicError;
-use crate::extract;
+use crate::extract::{self, strip_think};
 use crate::instance::{Gold, Instance, Metadata};
 use crate::language::{fill, pick, Bilingual};
 use crate::puzzle::{self, Begun, GenOptions, Judgement, Puzzle};
@@ -91,16 +89,93 @@ fn draw_tokens(rng: &mut impl Rng, n: usize) -> Vec<Token> {
         tokens.push(Token::Digit(rng.gen_range(0..=9)));
     }
     for _ in 0..rng.gen_range(0..=2) {
-        let ops: Vec<usize> = (1..tokens.len() - 1)
-            .filter(|&i| matches!(tokens[i], Token::Op(_)))
-            .collect();
-        let at = ops[rng.gen_range(0..ops.len())];
+        let is_op = |t: &Token| matches!(t, Token::Op(_));
+        let inner = 1..tokens.len() - 1;
+        let count = tokens[inner.clone()].iter().filter(|t| is_op(t)).count();
+        let pick = rng.gen_range(0..count);
+        let at = inner
+            .filter(|&i| is_op(&tokens[i]))
+            .nth(pick)
+            .expect("pick < count");
         if matches!(tokens[at - 1], Token::Digit(_)) && matches!(tokens[at + 1], Token::Digit(_)) {
             tokens.insert(at + 2, Token::Close);
             tokens.insert(at - 1, Token::Open);
         }
     }
     tokens
+}
+
+/// The value of a drawn token list as [`arith::evaluate_with`] gives it for its text in integer
+/// mode (Python precedence; every `/` exact), without the text or rationals: `None` where that is
+/// an error (division by zero, a `/` with a remainder). Drawn lists are single digits joined by
+/// operators, some pairs in parentheses; 16 digits of at most 9 stay far inside `i64`, and any
+/// overflow is an error there too.
+fn evaluate_tokens(tokens: &[Token]) -> Option<i64> {
+    struct Eval<'a> {
+        tokens: &'a [Token],
+        pos: usize,
+    }
+    impl Eval<'_> {
+        fn next_op(&self, ops: &[Op]) -> Option<Op> {
+            match self.tokens.get(self.pos) {
+                Some(Token::Op(op)) if ops.contains(op) => Some(*op),
+                _ => None,
+            }
+        }
+
+        fn expr(&mut self) -> Option<i64> {
+            let mut value = self.term()?;
+            while let Some(op) = self.next_op(&[Op::Add, Op::Sub]) {
+                self.pos += 1;
+                value = apply(op, value, self.term()?)?;
+            }
+            Some(value)
+        }
+
+        fn term(&mut self) -> Option<i64> {
+            let mut value = self.factor()?;
+            while let Some(op) = self.next_op(&[Op::Mul, Op::Div, Op::Rem]) {
+                self.pos += 1;
+                value = apply(op, value, self.factor()?)?;
+            }
+            Some(value)
+        }
+
+        fn factor(&mut self) -> Option<i64> {
+            let token = *self.tokens.get(self.pos)?;
+            self.pos += 1;
+            match token {
+                Token::Digit(d) => Some(i64::from(d)),
+                Token::Open => {
+                    let value = self.expr()?;
+                    (self.tokens.get(self.pos) == Some(&Token::Close)).then_some(())?;
+                    self.pos += 1;
+                    Some(value)
+                }
+                Token::Op(_) | Token::Close => None,
+            }
+        }
+    }
+    fn apply(op: Op, a: i64, b: i64) -> Option<i64> {
+        match op {
+            Op::Add => a.checked_add(b),
+            Op::Sub => a.checked_sub(b),
+            Op::Mul => a.checked_mul(b),
+            // Exact division only; Python's `%` takes the divisor's sign (floor division).
+            Op::Div => (b != 0 && a.checked_rem(b)? == 0).then(|| a / b),
+            Op::Rem => {
+                let r = a.checked_rem(b)?;
+                Some(if r != 0 && (r < 0) != (b < 0) {
+                    r + b
+                } else {
+                    r
+                })
+            }
+        }
+    }
+    let mut eval = Eval { tokens, pos: 0 };
+    let value = eval.expr()?;
+    (eval.pos == tokens.len()).then_some(value)
 }
 
 /// The tokens as text; `hidden[k]` masks the k-th digit as `?`; `spaced` puts spaces around operators.
@@ -339,8 +414,8 @@ impl Puzzle for MathPath {
         let (tokens, value) = (0..MAX_DRAWS)
             .find_map(|_| {
                 let tokens = draw_tokens(&mut rng, n);
-                let value = arith::evaluate_with(&render(&tokens, &[], false), true).ok()?;
-                Some((tokens, value.as_int()?))
+                let value = evaluate_tokens(&tokens)?;
+                Some((tokens, i128::from(value)))
             })
             .ok_or_else(|| SynlogicError::Generation {
                 task: ID,
@@ -418,6 +493,33 @@ mod tests {
         assert!(!check(query, "2+4*(4-1) = 11").is_correct());
         assert!(!check(query, "?+3*(4-1) = 11").is_correct());
         assert!(!check(query, "22+3*(4-1) = 11").is_correct());
+    }
+
+    #[test]
+    fn token_evaluation_equals_the_text_evaluator() {
+        let level = Difficulty::new(1).unwrap();
+        let mut rng = crate::puzzle::instance_rng(ID, 1, 2, level);
+        let (mut ok, mut err) = (0, 0);
+        for round in 0..20_000 {
+            let tokens = draw_tokens(&mut rng, 3 + round % 13);
+            let text = arith::evaluate_with(&render(&tokens, &[], false), true)
+                .ok()
+                .and_then(|v| v.as_int());
+            let direct = evaluate_tokens(&tokens).map(i128::from);
+            assert_eq!(direct, text, "{}", render(&tokens, &[], false));
+            if direct.is_some() {
+                ok += 1;
+            } else {
+                err += 1;
+            }
+        }
+        assert!(ok > 1_000 && err > 1_000, "{ok} {err}");
+        use Token::{Close, Digit, Open};
+        let rem = |a, b| evaluate_tokens(&[Digit(a), Token::Op(Op::Rem), Digit(b)]);
+        assert_eq!((rem(7, 3), rem(0, 4), rem(5, 0)), (Some(1), Some(0), None));
+        let t = [Open, Digit(1), Token::Op(Op::Sub), Digit(8), Close];
+        let neg_rem = [&t[..], &[Token::Op(Op::Rem), Digit(3)]].concat();
+        assert_eq!(evaluate_tokens(&neg_rem), Some(2));
     }
 
     #[test]

@@ -13,17 +13,17 @@ mod deduction;
 use rand::seq::SliceRandom;
 use serde_json::{json, Value};
 
-use rlvr_envs::extract::strip_think;
-
 use crate::difficulty::Difficulty;
 use crate::error::SynlogicError;
-use crate::extract;
+use crate::extract::{self, strip_think};
 use crate::instance::{Gold, Instance, Metadata};
 use crate::language::{fill, pick, Bilingual, Language};
 use crate::puzzle::{self, Begun, GenOptions, Judgement, Puzzle};
 use crate::pyliteral::{self, PyValue};
 
-pub use deduction::{forced_mines, single_rule_mines, Deduction, OverBudget, Revealed};
+pub use deduction::{
+    forced_mines, forced_mines_flat, single_rule_mines, Deduction, OverBudget, Revealed,
+};
 
 const ID: &str = "minesweeper";
 
@@ -85,23 +85,6 @@ const FORMAT: Bilingual = Bilingual {
 pub struct Minesweeper;
 
 type Cell = (usize, usize);
-
-fn mine_counts(n: usize, mines: &[Vec<bool>]) -> Vec<Vec<u8>> {
-    (0..n)
-        .map(|i| {
-            (0..n)
-                .map(|j| {
-                    let rows = i.saturating_sub(1)..=(i + 1).min(n - 1);
-                    rows.flat_map(|r| {
-                        (j.saturating_sub(1)..=(j + 1).min(n - 1)).map(move |c| (r, c))
-                    })
-                    .filter(|&(r, c)| (r, c) != (i, j) && mines[r][c])
-                    .count() as u8
-                })
-                .collect()
-        })
-        .collect()
-}
 
 /// A cell of a record's `revealed_grid`: a digit (string or number) or `"X"`.
 fn read_revealed(gold: Gold<'_>) -> Result<Revealed, SynlogicError> {
@@ -256,43 +239,58 @@ impl Puzzle for Minesweeper {
         let (n, mine_den, reveal_frac) = level.pick(&LEVELS);
         let mut cells: Vec<Cell> = (0..n).flat_map(|i| (0..n).map(move |j| (i, j))).collect();
         let mine_count = (((n * n) as f64) * mine_den) as usize;
+        // Row-major boards, reused across draws.
+        let mut mines = vec![false; n * n];
+        let mut counts = vec![0u8; n * n];
+        let mut revealed = vec![None; n * n];
+        let mut safe: Vec<Cell> = Vec::with_capacity(n * n);
         for _ in 0..MAX_DRAWS {
             let (mine_cells, _) = cells.partial_shuffle(&mut rng, mine_count);
-            let mut mines = vec![vec![false; n]; n];
+            mines.fill(false);
+            counts.fill(0);
             for &(i, j) in mine_cells.iter() {
-                mines[i][j] = true;
+                mines[i * n + j] = true;
+                for r in i.saturating_sub(1)..=(i + 1).min(n - 1) {
+                    for c in j.saturating_sub(1)..=(j + 1).min(n - 1) {
+                        if (r, c) != (i, j) {
+                            counts[r * n + c] += 1;
+                        }
+                    }
+                }
             }
-            let counts = mine_counts(n, &mines);
-            let mut safe: Vec<Cell> = (0..n)
-                .flat_map(|i| (0..n).map(move |j| (i, j)))
-                .filter(|&(i, j)| !mines[i][j])
-                .collect();
+            safe.clear();
+            safe.extend(
+                (0..n)
+                    .flat_map(|i| (0..n).map(move |j| (i, j)))
+                    .filter(|&(i, j)| !mines[i * n + j]),
+            );
             let reveal = ((safe.len() as f64 * reveal_frac) as usize).max(1);
             let (shown, _) = safe.partial_shuffle(&mut rng, reveal);
-            let mut revealed: Revealed = vec![vec![None; n]; n];
+            revealed.fill(None);
             for &(i, j) in shown.iter() {
-                revealed[i][j] = Some(counts[i][j]);
+                revealed[i * n + j] = Some(counts[i * n + j]);
             }
             let Ok(Deduction {
                 forced: Some(forced),
                 nodes,
-            }) = forced_mines(&revealed, GEN_BUDGET)
+            }) = forced_mines_flat(n, &revealed, GEN_BUDGET)
             else {
                 continue;
             };
             if forced.is_empty() {
                 continue;
             }
-            let (rule_mines, steps) = single_rule_mines(&revealed);
+            let rows: Revealed = revealed.chunks(n).map(<[Option<u8>]>::to_vec).collect();
+            let (rule_mines, steps) = single_rule_mines(&rows);
             return Ok(build_instance(
                 Built {
                     n,
-                    mines: &mines,
-                    counts: &counts,
-                    revealed: &revealed,
-                    forced: &forced,
+                    mines,
+                    counts,
+                    revealed,
+                    forced,
                     rule_mines: rule_mines.len(),
-                    steps: &steps,
+                    steps,
                     nodes,
                 },
                 (mine_den, reveal_frac),
@@ -310,22 +308,26 @@ impl Puzzle for Minesweeper {
 
     fn verify(&self, gold: Gold<'_>, response: &str) -> Result<Judgement, SynlogicError> {
         let expected = gold_mines(gold)?;
-        let answer = match response_mines(response) {
+        let mut given = match response_mines(response) {
             Ok(a) => a,
             Err(judgement) => return Ok(judgement),
         };
-        let mut given: Vec<(i64, i64)> = answer;
         given.sort_unstable();
         given.dedup();
-        let expected: Vec<(i64, i64)> = expected
-            .iter()
-            .map(|&(r, c)| (r as i64, c as i64))
-            .collect();
-        if given == expected {
+        let same = |&(r, c): &(i64, i64), &(er, ec): &Cell| {
+            usize::try_from(r) == Ok(er) && usize::try_from(c) == Ok(ec)
+        };
+        if given.len() == expected.len() && given.iter().zip(&expected).all(|(g, e)| same(g, e)) {
             return Ok(Judgement::correct());
         }
-        let missing = expected.iter().filter(|c| !given.contains(c)).count();
-        let extra = given.iter().filter(|c| !expected.contains(c)).count();
+        let missing = expected
+            .iter()
+            .filter(|e| !given.iter().any(|g| same(g, e)))
+            .count();
+        let extra = given
+            .iter()
+            .filter(|g| !expected.iter().any(|e| same(g, e)))
+            .count();
         Ok(Judgement::wrong(format!(
             "{missing} forced mine(s) missing and {extra} cell(s) listed that are not forced"
         )))
@@ -343,77 +345,95 @@ impl Puzzle for Minesweeper {
     }
 }
 
-/// What one accepted draw produced.
-struct Built<'a> {
+/// What one accepted draw produced (boards row-major).
+struct Built {
     n: usize,
-    mines: &'a [Vec<bool>],
-    counts: &'a [Vec<u8>],
-    revealed: &'a Revealed,
-    forced: &'a [Cell],
+    mines: Vec<bool>,
+    counts: Vec<u8>,
+    revealed: Vec<Option<u8>>,
+    forced: Vec<Cell>,
     rule_mines: usize,
     #[allow(clippy::type_complexity)]
-    steps: &'a [(usize, Cell, u8, Vec<Cell>)],
+    steps: Vec<(usize, Cell, u8, Vec<Cell>)>,
     nodes: u64,
 }
 
+/// A revealed cell as the record writes it: its number, or "X".
+fn revealed_text(cell: Option<u8>) -> String {
+    cell.map_or_else(|| "X".to_owned(), |k| k.to_string())
+}
+
 fn build_instance(
-    built: Built<'_>,
+    built: Built,
     (mine_den, reveal_frac): (f64, f64),
     (seed, index, level, language, trace): (u64, u64, Difficulty, Language, String),
     rng: &mut rlvr_envs::seed::TaskRng,
 ) -> Instance {
     let n = built.n;
-    let full_grid: Vec<Vec<String>> = (0..n)
-        .map(|i| {
-            (0..n)
-                .map(|j| {
-                    if built.mines[i][j] {
-                        "M".to_owned()
-                    } else {
-                        built.counts[i][j].to_string()
-                    }
-                })
-                .collect()
-        })
-        .collect();
-    let revealed_grid: Vec<Vec<String>> = built
-        .revealed
-        .iter()
-        .map(|row| {
-            row.iter()
-                .map(|c| c.map_or_else(|| "X".to_owned(), |k| k.to_string()))
-                .collect()
-        })
-        .collect();
-    let steps: Vec<Value> = built
-        .steps
-        .iter()
-        .map(|(iteration, cell, value, found)| {
-            json!({
-                "iteration": iteration,
-                "source_cell": [cell.0, cell.1],
-                "source_value": value.to_string(),
-                "found_mines": found.iter().map(|c| [c.0, c.1]).collect::<Vec<_>>(),
-                "logic": "all closed neighbours of this number, plus the mines already found around it, make up its count",
-            })
-        })
-        .collect();
     let n_text = n.to_string();
-    let board: Vec<String> = revealed_grid.iter().map(|r| r.join(" ")).collect();
+    let mut board = String::with_capacity(2 * n * n);
+    for (k, &cell) in built.revealed.iter().enumerate() {
+        if k > 0 {
+            board.push(if k % n == 0 { '\n' } else { ' ' });
+        }
+        match cell {
+            Some(d) => board.push(char::from(b'0' + d)),
+            None => board.push('X'),
+        }
+    }
     let question = format!(
         "{}\n{}\n\n{}\n\n{}",
         fill(pick(rng, INTROS, language), &[("n", n_text.as_str())]),
         RULES.get(language),
-        board.join("\n"),
+        board,
         FORMAT.get(language)
     );
-    let current_mines: Vec<[usize; 2]> = built.forced.iter().map(|c| [c.0, c.1]).collect();
-    let (nodes, rule_mines) = (built.nodes, built.rule_mines);
     Instance {
         question,
         answer: Value::String(String::new()),
         difficulty: level,
+        // The record's grids and steps are written out only when the record is.
         metadata: Metadata::lazy(move || {
+            let Built {
+                mines,
+                counts,
+                revealed,
+                forced,
+                rule_mines,
+                steps,
+                nodes,
+                ..
+            } = built;
+            let full_grid: Vec<Vec<String>> = (0..n)
+                .map(|i| {
+                    (0..n)
+                        .map(|j| {
+                            if mines[i * n + j] {
+                                "M".to_owned()
+                            } else {
+                                counts[i * n + j].to_string()
+                            }
+                        })
+                        .collect()
+                })
+                .collect();
+            let revealed_grid: Vec<Vec<String>> = revealed
+                .chunks(n)
+                .map(|row| row.iter().map(|&c| revealed_text(c)).collect())
+                .collect();
+            let steps: Vec<Value> = steps
+                .iter()
+                .map(|(iteration, cell, value, found)| {
+                    json!({
+                        "iteration": iteration,
+                        "source_cell": [cell.0, cell.1],
+                        "source_value": value.to_string(),
+                        "found_mines": found.iter().map(|c| [c.0, c.1]).collect::<Vec<_>>(),
+                        "logic": "all closed neighbours of this number, plus the mines already found around it, make up its count",
+                    })
+                })
+                .collect();
+            let current_mines: Vec<[usize; 2]> = forced.iter().map(|c| [c.0, c.1]).collect();
             json!({
                 "trace_id": trace,
                 "full_grid": full_grid,

@@ -10,11 +10,9 @@ use rand::seq::SliceRandom;
 use rand::Rng;
 use serde_json::{json, Value};
 
-use rlvr_envs::extract::strip_think;
-
 use crate::difficulty::Difficulty;
 use crate::error::SynlogicError;
-use crate::extract;
+use crate::extract::{self, strip_think};
 use crate::instance::{Gold, Instance, Metadata};
 use crate::language::{fill, pick, Bilingual};
 use crate::puzzle::{self, Begun, GenOptions, Judgement, Puzzle};
@@ -180,7 +178,32 @@ fn region_text(r: usize) -> String {
     letters[r].to_string()
 }
 
-fn read_board(gold: Gold<'_>) -> Result<Board, SynlogicError> {
+/// What the verifier reads: the region of every cell, row-major ([`NO_REGION`] for a shadow cell).
+struct Regions {
+    n: usize,
+    cell: Vec<u16>,
+    count: usize,
+}
+
+const NO_REGION: u16 = u16::MAX;
+
+impl Regions {
+    #[cfg(test)]
+    fn of(board: &Board) -> Regions {
+        Regions {
+            n: board.n,
+            cell: board
+                .region
+                .iter()
+                .flatten()
+                .map(|r| r.map_or(NO_REGION, |r| r as u16))
+                .collect(),
+            count: board.regions,
+        }
+    }
+}
+
+fn read_regions(gold: Gold<'_>) -> Result<Regions, SynlogicError> {
     let bad =
         |message: &str| SynlogicError::bad_record(ID, "metadata.region_grid", message.to_owned());
     let rows = gold
@@ -192,37 +215,49 @@ fn read_board(gold: Gold<'_>) -> Result<Board, SynlogicError> {
     if !(1..=32).contains(&n) {
         return Err(bad("expected 1 to 32 rows"));
     }
-    let mut labels: Vec<&str> = Vec::new();
-    let mut region = Vec::with_capacity(n);
+    // Regions are numbered in order of first appearance. Labels are one letter in our records
+    // (looked up by byte); longer labels, possible in others, by a scan of those seen.
+    let mut by_byte = [NO_REGION; 256];
+    let mut long_labels: Vec<(&str, u16)> = Vec::new();
+    let mut count: u16 = 0;
+    let mut cell = Vec::with_capacity(n * n);
     for row in rows {
         let cells = row
             .as_array()
             .filter(|r| r.len() == n)
             .ok_or_else(|| bad("a row is not a list of n labels"))?;
-        let mut out = Vec::with_capacity(n);
-        for cell in cells {
-            let text = cell
+        for label in cells {
+            let text = label
                 .as_str()
                 .ok_or_else(|| bad("a label is not a string"))?;
             if text == SHADOW {
-                out.push(None);
+                cell.push(NO_REGION);
                 continue;
             }
-            let r = match labels.iter().position(|&l| l == text) {
-                Some(r) => r,
-                None => {
-                    labels.push(text);
-                    labels.len() - 1
+            let slot = match text.as_bytes() {
+                [b] => &mut by_byte[usize::from(*b)],
+                _ => {
+                    let at = match long_labels.iter().position(|(l, _)| *l == text) {
+                        Some(at) => at,
+                        None => {
+                            long_labels.push((text, NO_REGION));
+                            long_labels.len() - 1
+                        }
+                    };
+                    &mut long_labels[at].1
                 }
             };
-            out.push(Some(r));
+            if *slot == NO_REGION {
+                *slot = count;
+                count += 1;
+            }
+            cell.push(*slot);
         }
-        region.push(out);
     }
-    Ok(Board {
+    Ok(Regions {
         n,
-        region,
-        regions: labels.len(),
+        cell,
+        count: usize::from(count),
     })
 }
 
@@ -263,9 +298,11 @@ fn response_dominoes(response: &str) -> Result<Vec<[(i64, i64); 2]>, Judgement> 
 }
 
 /// Checks the rules; `Err` names the first broken one.
-fn check(board: &Board, dominoes: &[[(i64, i64); 2]]) -> Result<(), String> {
+fn check(board: &Regions, dominoes: &[[(i64, i64); 2]]) -> Result<(), String> {
     let n = board.n;
-    let mut owner: Vec<Vec<Option<usize>>> = vec![vec![None; n]; n];
+    const FREE: u16 = u16::MAX;
+    // The domino covering each cell (row-major), then the covered cells per region.
+    let mut owner = vec![FREE; n * n];
     let inside = |(r, c): (i64, i64)| -> Option<Cell> {
         let (r, c) = (usize::try_from(r).ok()?, usize::try_from(c).ok()?);
         ((1..=n).contains(&r) && (1..=n).contains(&c)).then(|| (r - 1, c - 1))
@@ -281,23 +318,26 @@ fn check(board: &Board, dominoes: &[[(i64, i64); 2]]) -> Result<(), String> {
             ));
         }
         for c in [ca, cb] {
-            if owner[c.0][c.1].is_some() {
+            if owner[c.0 * n + c.1] != FREE {
                 return Err(format!("cell ({}, {}) is covered twice", c.0 + 1, c.1 + 1));
             }
-            owner[c.0][c.1] = Some(k);
+            // Dominoes beyond n*n/2 cannot all fit, so k < n*n/2 < FREE here.
+            owner[c.0 * n + c.1] = k as u16;
         }
     }
     for i in 0..n {
         for j in 0..n {
-            let Some(k) = owner[i][j] else {
-                if board.region[i][j].is_none() {
+            let k = owner[i * n + j];
+            if k == FREE {
+                if board.cell[i * n + j] == NO_REGION {
                     return Err(format!("shadow cell ({}, {}) is not covered", i + 1, j + 1));
                 }
                 continue;
-            };
-            if let Some((x, y)) =
-                neighbours(n, (i, j)).find(|&(x, y)| owner[x][y].is_some_and(|o| o != k))
-            {
+            }
+            if let Some((x, y)) = neighbours(n, (i, j)).find(|&(x, y)| {
+                let o = owner[x * n + y];
+                o != FREE && o != k
+            }) {
                 return Err(format!(
                     "dominoes at ({}, {}) and ({}, {}) share an edge",
                     i + 1,
@@ -308,16 +348,14 @@ fn check(board: &Board, dominoes: &[[(i64, i64); 2]]) -> Result<(), String> {
             }
         }
     }
-    let mut count = vec![0usize; board.regions];
-    for i in 0..n {
-        for j in 0..n {
-            if let (Some(r), Some(_)) = (board.region[i][j], owner[i][j]) {
-                count[r] += 1;
-            }
+    let mut count = vec![0usize; board.count];
+    for (&r, &o) in board.cell.iter().zip(owner.iter()) {
+        if r != NO_REGION && o != FREE {
+            count[usize::from(r)] += 1;
         }
     }
     // Every region, including those the response leaves untouched.
-    if let Some(r) = (0..board.regions).find(|&r| count[r] != 2) {
+    if let Some(r) = (0..board.count).find(|&r| count[r] != 2) {
         return Err(format!("a region has {} covered cells, not 2", count[r]));
     }
     Ok(())
@@ -540,7 +578,7 @@ impl Puzzle for Norinori {
     }
 
     fn verify(&self, gold: Gold<'_>, response: &str) -> Result<Judgement, SynlogicError> {
-        let board = read_board(gold)?;
+        let board = read_regions(gold)?;
         let dominoes = match response_dominoes(response) {
             Ok(d) => d,
             Err(judgement) => return Ok(judgement),
@@ -604,14 +642,22 @@ mod tests {
             region: vec![vec![Some(0); 3]; 3],
             regions: 1,
         };
-        assert!(check(&board, &[[(1, 1), (1, 2)]]).is_ok());
-        assert!(check(&board, &[[(1, 1), (2, 2)]]).is_err());
+        assert!(check(&Regions::of(&board), &[[(1, 1), (1, 2)]]).is_ok());
+        assert!(check(&Regions::of(&board), &[[(1, 1), (2, 2)]]).is_err());
         let two_regions = Board {
             n: 3,
             region: vec![vec![Some(0); 3], vec![Some(1); 3], vec![Some(1); 3]],
             regions: 2,
         };
-        assert!(check(&two_regions, &[[(1, 1), (1, 2)], [(2, 1), (2, 2)]]).is_err());
-        assert!(check(&two_regions, &[[(1, 1), (1, 2)], [(3, 1), (3, 2)]]).is_ok());
+        assert!(check(
+            &Regions::of(&two_regions),
+            &[[(1, 1), (1, 2)], [(2, 1), (2, 2)]]
+        )
+        .is_err());
+        assert!(check(
+            &Regions::of(&two_regions),
+            &[[(1, 1), (1, 2)], [(3, 1), (3, 2)]]
+        )
+        .is_ok());
     }
 }

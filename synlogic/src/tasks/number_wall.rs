@@ -16,16 +16,15 @@ use rand::seq::SliceRandom;
 use rand::Rng;
 use serde_json::{json, Value};
 
-use rlvr_envs::extract::strip_think;
 use rlvr_envs::seed::TaskRng;
 
 use crate::difficulty::Difficulty;
 use crate::error::SynlogicError;
-use crate::extract;
+use crate::extract::{self, strip_think};
 use crate::instance::{Gold, Instance, Metadata};
 use crate::language::{fill, pick, Bilingual};
 use crate::puzzle::{self, Begun, GenOptions, Judgement, Puzzle};
-use crate::pyliteral::{self, PyValue};
+use crate::pyliteral::{self, PyValue, SimpleCell};
 
 pub use solver::{solve, Effort};
 
@@ -224,8 +223,8 @@ fn draw_islands(rng: &mut TaskRng, n: usize, rate: f64, max_size: usize) -> Opti
     Some(islands)
 }
 
-/// A record's puzzle grid: `Some(k)` for a number, `None` for an open cell.
-fn read_grid(gold: Gold<'_>) -> Result<Vec<Vec<Option<i64>>>, SynlogicError> {
+/// A record's puzzle grid, row-major: `Some(k)` for a number, `None` for an open cell; and its side.
+fn read_grid(gold: Gold<'_>) -> Result<(usize, Vec<Option<i64>>), SynlogicError> {
     let bad = |message: &str| SynlogicError::bad_record(ID, "metadata.grid", message.to_owned());
     let rows = gold
         .metadata
@@ -236,26 +235,25 @@ fn read_grid(gold: Gold<'_>) -> Result<Vec<Vec<Option<i64>>>, SynlogicError> {
     if !(1..=MAX_SIDE).contains(&n) {
         return Err(bad("expected 1 to 32 rows"));
     }
-    rows.iter()
-        .map(|row| {
-            let cells = row
-                .as_array()
-                .filter(|r| r.len() == n)
-                .ok_or_else(|| bad("a row is not a list of n cells"))?;
-            cells
-                .iter()
-                .map(|cell| match cell {
-                    Value::Number(k) => k
-                        .as_i64()
+    let mut grid = Vec::with_capacity(n * n);
+    for row in rows {
+        let cells = row
+            .as_array()
+            .filter(|r| r.len() == n)
+            .ok_or_else(|| bad("a row is not a list of n cells"))?;
+        for cell in cells {
+            grid.push(match cell {
+                Value::Number(k) => Some(
+                    k.as_i64()
                         .filter(|&k| k >= 1)
-                        .map(Some)
-                        .ok_or_else(|| bad("a number is not a positive integer")),
-                    Value::String(_) => Ok(None),
-                    _ => Err(bad("a cell is neither a number nor a string")),
-                })
-                .collect()
-        })
-        .collect()
+                        .ok_or_else(|| bad("a number is not a positive integer"))?,
+                ),
+                Value::String(_) => None,
+                _ => return Err(bad("a cell is neither a number nor a string")),
+            });
+        }
+    }
+    Ok((n, grid))
 }
 
 /// A response cell: a number, an island cell or a wall.
@@ -266,67 +264,94 @@ enum Mark {
     Wall,
 }
 
+fn read_text_mark(s: &str) -> Option<Mark> {
+    match s.trim() {
+        "A" | "a" => Some(Mark::Wall),
+        "X" | "x" => Some(Mark::Island),
+        digits => digits.parse().ok().map(Mark::Number),
+    }
+}
+
 fn read_mark(value: &PyValue) -> Option<Mark> {
     match value {
         PyValue::Int(k) => Some(Mark::Number(*k)),
-        PyValue::Str(s) => match s.trim() {
-            "A" | "a" => Some(Mark::Wall),
-            "X" | "x" => Some(Mark::Island),
-            digits => digits.parse().ok().map(Mark::Number),
-        },
+        PyValue::Str(s) => read_text_mark(s),
         _ => None,
     }
 }
 
-/// The response grid, cell by cell.
-fn response_grid(response: &str) -> Result<Vec<Vec<Mark>>, Judgement> {
+/// The response grid, row-major, or `Ok(None)` when it is a grid of marks but not n x n. The usual
+/// answer (plain integers and quoted strings) is read in place; anything else, or a cell that is
+/// not a mark, goes through the literal parser, so every response is judged as the parser alone
+/// would judge it.
+fn response_grid(response: &str, n: usize) -> Result<Option<Vec<Mark>>, Judgement> {
     let text = strip_think(response);
     let candidate = extract::last_python_or_any_block(text)
         .or_else(|| extract::last_balanced(text, '[', ']', 3))
         .ok_or_else(|| Judgement::unparseable("no 2-D list in the answer"))?;
     let candidate = extract::within_limit(candidate)?;
+    let mut cells = Vec::with_capacity(n * n);
+    let mut too_wide = false;
+    let rows = pyliteral::visit_simple_cells(candidate, |r, c, cell| {
+        let mark = match cell {
+            SimpleCell::Int(k) => Mark::Number(k),
+            SimpleCell::Str(s) => read_text_mark(s)?,
+        };
+        // Rows of at most n cells, n*n cells in all and n rows: exactly n x n.
+        if r < n && c < n {
+            cells.push(mark);
+        } else {
+            too_wide = true;
+        }
+        Some(())
+    });
+    if let Some(rows) = rows {
+        let square = rows == n && !too_wide && cells.len() == n * n;
+        return Ok(square.then_some(cells));
+    }
+    cells.clear();
     let value = pyliteral::parse(candidate)
         .map_err(|e| Judgement::unparseable(format!("the answer is not a list literal: {e}")))?;
     let rows = value
         .as_seq()
         .ok_or_else(|| Judgement::wrong("the answer is not a list of rows"))?;
-    rows.iter()
-        .map(|row| {
-            row.as_seq()
-                .ok_or_else(|| Judgement::wrong("a row is not a list"))?
-                .iter()
-                .map(|v| {
-                    read_mark(v)
-                        .ok_or_else(|| Judgement::wrong("a cell is not a number, \"X\" or \"A\""))
-                })
-                .collect()
-        })
-        .collect()
-}
-
-/// Checks a response grid against the puzzle; `Err` names the first broken rule.
-fn check(puzzle: &[Vec<Option<i64>>], answer: &[Vec<Mark>]) -> Result<(), String> {
-    let n = puzzle.len();
-    if answer.len() != n || answer.iter().any(|r| r.len() != n) {
-        return Err(format!("the grid is not {n}x{n}"));
-    }
-    for i in 0..n {
-        for j in 0..n {
-            match (puzzle[i][j], answer[i][j]) {
-                (Some(k), Mark::Number(v)) if k == v => {}
-                (Some(k), _) => {
-                    return Err(format!(
-                        "the number {k} at ({i}, {j}) is changed or missing"
-                    ))
-                }
-                (None, Mark::Number(v)) => {
-                    return Err(format!("a number {v} is added at ({i}, {j})"))
-                }
-                (None, _) => {}
+    let mut square = rows.len() == n;
+    for row in rows {
+        let row = row
+            .as_seq()
+            .ok_or_else(|| Judgement::wrong("a row is not a list"))?;
+        square &= row.len() == n;
+        for v in row {
+            let mark = read_mark(v)
+                .ok_or_else(|| Judgement::wrong("a cell is not a number, \"X\" or \"A\""))?;
+            if square {
+                cells.push(mark);
             }
         }
     }
-    let wall = |(i, j): Cell| answer[i][j] == Mark::Wall;
+    Ok(square.then_some(cells))
+}
+
+/// Checks a response grid against the puzzle (both row-major, n x n); `Err` names the first broken
+/// rule.
+fn check(n: usize, puzzle: &[Option<i64>], answer: Option<&[Mark]>) -> Result<(), String> {
+    let Some(answer) = answer else {
+        return Err(format!("the grid is not {n}x{n}"));
+    };
+    for (k, (&given, &mark)) in puzzle.iter().zip(answer).enumerate() {
+        let (i, j) = (k / n, k % n);
+        match (given, mark) {
+            (Some(k), Mark::Number(v)) if k == v => {}
+            (Some(k), _) => {
+                return Err(format!(
+                    "the number {k} at ({i}, {j}) is changed or missing"
+                ))
+            }
+            (None, Mark::Number(v)) => return Err(format!("a number {v} is added at ({i}, {j})")),
+            (None, _) => {}
+        }
+    }
+    let wall = |(i, j): Cell| answer[i * n + j] == Mark::Wall;
     for i in 0..n.saturating_sub(1) {
         for j in 0..n - 1 {
             if [(i, j), (i, j + 1), (i + 1, j), (i + 1, j + 1)]
@@ -337,49 +362,59 @@ fn check(puzzle: &[Vec<Option<i64>>], answer: &[Vec<Mark>]) -> Result<(), String
             }
         }
     }
-    let mut island = vec![vec![usize::MAX; n]; n];
-    let mut count = 0;
-    for i in 0..n {
-        for j in 0..n {
-            if wall((i, j)) || island[i][j] != usize::MAX {
-                continue;
-            }
-            let mut stack = vec![(i, j)];
-            island[i][j] = count;
-            let mut size = 0i64;
-            let mut numbers = Vec::new();
-            while let Some(cell) = stack.pop() {
-                size += 1;
-                if let Some(k) = puzzle[cell.0][cell.1] {
-                    numbers.push(k);
-                }
-                for (r, c) in edge_neighbours(n, cell) {
-                    if !wall((r, c)) && island[r][c] == usize::MAX {
-                        island[r][c] = count;
-                        stack.push((r, c));
-                    }
-                }
-            }
-            match numbers.as_slice() {
-                [k] if *k == size => {}
-                [k] => {
-                    return Err(format!(
-                        "the island of the {k} at its cell near ({i}, {j}) has {size} cells"
-                    ))
-                }
-                [] => return Err(format!("the island at ({i}, {j}) holds no number")),
-                _ => return Err(format!("the island at ({i}, {j}) holds several numbers")),
-            }
-            count += 1;
+    // Island labels and the flood-fill stack share one allocation.
+    const NONE: u16 = u16::MAX;
+    let mut scratch = vec![NONE; 2 * n * n];
+    let (island, stack) = scratch.split_at_mut(n * n);
+    let mut count: u16 = 0;
+    for start in 0..n * n {
+        if answer[start] == Mark::Wall || island[start] != NONE {
+            continue;
         }
+        let (i, j) = (start / n, start % n);
+        stack[0] = start as u16;
+        let mut top = 1;
+        island[start] = count;
+        let mut size = 0i64;
+        let mut numbers = 0;
+        let mut number = 0;
+        while top > 0 {
+            top -= 1;
+            let cell = usize::from(stack[top]);
+            size += 1;
+            if let Some(k) = puzzle[cell] {
+                numbers += 1;
+                number = k;
+            }
+            for (r, c) in edge_neighbours(n, (cell / n, cell % n)) {
+                let next = r * n + c;
+                if answer[next] != Mark::Wall && island[next] == NONE {
+                    island[next] = count;
+                    stack[top] = next as u16;
+                    top += 1;
+                }
+            }
+        }
+        match numbers {
+            1 if number == size => {}
+            1 => {
+                return Err(format!(
+                    "the island of the {number} at its cell near ({i}, {j}) has {size} cells"
+                ))
+            }
+            0 => return Err(format!("the island at ({i}, {j}) holds no number")),
+            _ => return Err(format!("the island at ({i}, {j}) holds several numbers")),
+        }
+        count += 1;
     }
     for i in 0..n {
         for j in 0..n {
             if wall((i, j)) {
                 continue;
             }
+            let here = island[i * n + j];
             if let Some((r, c)) =
-                ring(n, (i, j)).find(|&(r, c)| !wall((r, c)) && island[r][c] != island[i][j])
+                ring(n, (i, j)).find(|&(r, c)| !wall((r, c)) && island[r * n + c] != here)
             {
                 return Err(format!(
                     "islands touch at a corner between ({i}, {j}) and ({r}, {c})"
@@ -484,12 +519,12 @@ impl Puzzle for NumberWall {
     }
 
     fn verify(&self, gold: Gold<'_>, response: &str) -> Result<Judgement, SynlogicError> {
-        let puzzle = read_grid(gold)?;
-        let answer = match response_grid(response) {
+        let (n, puzzle) = read_grid(gold)?;
+        let answer = match response_grid(response, n) {
             Ok(a) => a,
             Err(judgement) => return Ok(judgement),
         };
-        Ok(match check(&puzzle, &answer) {
+        Ok(match check(n, &puzzle, answer.as_deref()) {
             Ok(()) => Judgement::correct(),
             Err(reason) => Judgement::wrong(reason),
         })
@@ -508,11 +543,9 @@ impl Puzzle for NumberWall {
 
     /// Solves outside generation, which never needs the solver.
     fn solver_effort(&self, instance: &Instance) -> Option<u64> {
-        let grid = read_grid(instance.gold()).ok()?;
-        let n = grid.len();
-        let numbers: Vec<(usize, usize)> = (0..n)
-            .flat_map(|i| (0..n).map(move |j| (i, j)))
-            .filter_map(|(i, j)| Some((i * n + j, usize::try_from(grid[i][j]?).ok()?)))
+        let (n, grid) = read_grid(instance.gold()).ok()?;
+        let numbers: Vec<(usize, usize)> = (0..n * n)
+            .filter_map(|k| Some((k, usize::try_from(grid[k]?).ok()?)))
             .collect();
         solve(n, &numbers, SOLVER_BUDGET).map(|effort| effort.nodes)
     }
@@ -536,6 +569,14 @@ mod tests {
             .collect()
     }
 
+    /// `check` on row-wise grids.
+    fn check_rows(puzzle: &[Vec<Option<i64>>], answer: &[Vec<Mark>]) -> Result<(), String> {
+        let n = puzzle.len();
+        let flat: Vec<Option<i64>> = puzzle.concat();
+        let square = answer.len() == n && answer.iter().all(|r| r.len() == n);
+        check(n, &flat, square.then(|| answer.concat()).as_deref())
+    }
+
     #[test]
     fn added_numbers_wall_blocks_and_corner_contact_are_wrong() {
         let lone_two = vec![
@@ -545,10 +586,10 @@ mod tests {
         ];
         // No island of 2 from the corner covers the lower-right 2x2 block; SynLogic accepts a
         // response that adds a 1 there, we do not.
-        assert!(check(&lone_two, &marks(&["2AA", "XA1", "AAA"]))
+        assert!(check_rows(&lone_two, &marks(&["2AA", "XA1", "AAA"]))
             .unwrap_err()
             .contains("added"));
-        assert!(check(&lone_two, &marks(&["2XA", "AAA", "AAA"]))
+        assert!(check_rows(&lone_two, &marks(&["2XA", "AAA", "AAA"]))
             .unwrap_err()
             .contains("2x2"));
         let three = vec![
@@ -557,15 +598,15 @@ mod tests {
             vec![Some(1), None, None],
         ];
         assert_eq!(
-            check(&three, &marks(&["2AA", "XA1", "AAA"])).unwrap_err(),
+            check_rows(&three, &marks(&["2AA", "XA1", "AAA"])).unwrap_err(),
             "the number 1 at (2, 0) is changed or missing"
         );
         // The 2 laid along the top row meets the 1 at (1, 2) corner to corner.
-        assert!(check(&three, &marks(&["2XA", "AA1", "1AA"]))
+        assert!(check_rows(&three, &marks(&["2XA", "AA1", "1AA"]))
             .unwrap_err()
             .contains("corner"));
         assert_eq!(
-            check(&three, &marks(&["2AA", "XA1", "1AA"])).unwrap_err(),
+            check_rows(&three, &marks(&["2AA", "XA1", "1AA"])).unwrap_err(),
             "the island at (0, 0) holds several numbers"
         );
         let solvable = vec![
@@ -573,6 +614,9 @@ mod tests {
             vec![None, None, None],
             vec![None, None, Some(2)],
         ];
-        assert_eq!(check(&solvable, &marks(&["2AA", "XAX", "AA2"])), Ok(()));
+        assert_eq!(
+            check_rows(&solvable, &marks(&["2AA", "XAX", "AA2"])),
+            Ok(())
+        );
     }
 }

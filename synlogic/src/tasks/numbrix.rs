@@ -5,11 +5,9 @@
 use rand::Rng;
 use serde_json::{json, Value};
 
-use rlvr_envs::extract::strip_think;
-
 use crate::difficulty::Difficulty;
 use crate::error::SynlogicError;
-use crate::extract;
+use crate::extract::{self, strip_think};
 use crate::instance::{Gold, Instance, Metadata};
 use crate::language::{fill, pick, Bilingual};
 use crate::puzzle::{self, Begun, GenOptions, Judgement, Puzzle};
@@ -75,30 +73,66 @@ fn neighbours(n: usize, (i, j): Cell) -> impl Iterator<Item = Cell> {
 
 /// A random Hamiltonian path: a snake scrambled by backbite moves (an end jumps to a neighbour and
 /// the loop it closes is reversed), which keeps a Hamiltonian path at every step.
+///
+/// Each step may first reverse the whole path (a coin flip); that reversal is kept as a flag, not
+/// done, and each cell's position is updated only where a backbite moves it, so a step costs the
+/// reversed stretch instead of three passes over the path. Same draws, same path as reversing in
+/// place (`random_path_reference` in the tests).
 fn random_path(rng: &mut impl Rng, n: usize) -> Vec<Cell> {
-    let mut path: Vec<Cell> = (0..n)
+    let len = n * n;
+    // Cells as i * n + j; `path` in stored order, `pos[cell]` its stored index.
+    let mut path: Vec<u16> = (0..n)
         .flat_map(|i| (0..n).map(move |j| if i % 2 == 0 { (i, j) } else { (i, n - 1 - j) }))
+        .map(|(i, j)| (i * n + j) as u16)
         .collect();
-    let mut index = vec![vec![0usize; n]; n];
-    let len = path.len();
+    let mut pos = vec![0u16; len];
+    for (k, &cell) in path.iter().enumerate() {
+        pos[usize::from(cell)] = k as u16;
+    }
+    // Whether the path reads backwards: logical index k is stored at `len - 1 - k`.
+    let mut flipped = false;
     for _ in 0..20 * len {
         if rng.gen_bool(0.5) {
-            path.reverse();
+            flipped = !flipped;
         }
-        for (k, &(i, j)) in path.iter().enumerate() {
-            index[i][j] = k;
+        let logical = |stored: usize| if flipped { len - 1 - stored } else { stored };
+        let end = usize::from(path[logical(len - 1)]);
+        let mut options = [(0usize, 0usize); 4];
+        let mut count = 0;
+        for (i, j) in neighbours(n, (end / n, end % n)) {
+            if len >= 2 && logical(usize::from(pos[i * n + j])) != len - 2 {
+                options[count] = (i, j);
+                count += 1;
+            }
         }
-        let end = path[len - 1];
-        let options: Vec<Cell> = neighbours(n, end)
-            .filter(|&(i, j)| len >= 2 && index[i][j] != len - 2)
-            .collect();
-        if options.is_empty() {
+        if count == 0 {
             continue;
         }
-        let (i, j) = options[rng.gen_range(0..options.len())];
-        path[index[i][j] + 1..].reverse();
+        let (i, j) = options[rng.gen_range(0..count)];
+        // Reverse the logical stretch after the chosen neighbour.
+        let k = logical(usize::from(pos[i * n + j]));
+        let (mut a, mut b) = if flipped {
+            (0, len - 1 - k)
+        } else {
+            (k + 1, len)
+        };
+        // Swap the ends inward, updating the two positions each swap moves.
+        while b > a + 1 {
+            b -= 1;
+            path.swap(a, b);
+            pos[usize::from(path[a])] = a as u16;
+            pos[usize::from(path[b])] = b as u16;
+            a += 1;
+        }
     }
-    path
+    let mut cells: Vec<Cell> = path
+        .iter()
+        .map(|&c| (usize::from(c) / n, usize::from(c) % n))
+        .collect();
+    if flipped {
+        cells.reverse();
+    }
+    cells
 }
 
 struct Board {
@@ -253,7 +287,13 @@ fn solve_nodes(board: &Board) -> u64 {
         if let Some(c) = clue_at[w] {
             return adjacent(at, c) && go(n, w, c, total, clue_at, next_clue, used, nodes);
         }
-        for c in neighbours(n, at).collect::<Vec<_>>() {
+        let mut next = [(0, 0); 4];
+        let mut count = 0;
+        for c in neighbours(n, at) {
+            next[count] = c;
+            count += 1;
+        }
+        for &c in &next[..count] {
             if used[c.0][c.1] {
                 continue;
             }
@@ -417,6 +457,49 @@ impl Puzzle for Numbrix {
 mod tests {
     use super::*;
     use crate::puzzle::instance_rng;
+
+    /// The backbite walk as first written (reversing in place, positions rebuilt every step).
+    fn random_path_reference(rng: &mut impl Rng, n: usize) -> Vec<Cell> {
+        let mut path: Vec<Cell> = (0..n)
+            .flat_map(|i| (0..n).map(move |j| if i % 2 == 0 { (i, j) } else { (i, n - 1 - j) }))
+            .collect();
+        let mut index = vec![vec![0usize; n]; n];
+        let len = path.len();
+        for _ in 0..20 * len {
+            if rng.gen_bool(0.5) {
+                path.reverse();
+            }
+            for (k, &(i, j)) in path.iter().enumerate() {
+                index[i][j] = k;
+            }
+            let end = path[len - 1];
+            let options: Vec<Cell> = neighbours(n, end)
+                .filter(|&(i, j)| len >= 2 && index[i][j] != len - 2)
+                .collect();
+            if options.is_empty() {
+                continue;
+            }
+            let (i, j) = options[rng.gen_range(0..options.len())];
+            path[index[i][j] + 1..].reverse();
+        }
+        path
+    }
+
+    #[test]
+    fn the_flagged_walk_equals_the_in_place_walk() {
+        for n in 1..10 {
+            for index in 0..4 {
+                let mut a = instance_rng(ID, 7, index, Difficulty::new(1).unwrap());
+                let mut b = a.clone();
+                assert_eq!(
+                    random_path(&mut a, n),
+                    random_path_reference(&mut b, n),
+                    "n {n}"
+                );
+                assert_eq!(a.gen::<u64>(), b.gen::<u64>());
+            }
+        }
+    }
 
     #[test]
     fn backbite_paths_stay_hamiltonian() {

@@ -19,11 +19,9 @@ mod words;
 use rand::seq::SliceRandom;
 use serde_json::{json, Value};
 
-use rlvr_envs::extract::strip_think;
-
 use crate::difficulty::Difficulty;
 use crate::error::SynlogicError;
-use crate::extract;
+use crate::extract::{self, strip_think};
 use crate::instance::{Gold, Instance, Metadata};
 use crate::language::{fill, pick, Bilingual, Language};
 use crate::puzzle::{self, Begun, GenOptions, Judgement, Puzzle};
@@ -96,12 +94,35 @@ fn text(word: &[u8]) -> String {
     String::from_utf8_lossy(word).into_owned()
 }
 
-/// What a verifier reads from a record.
+/// What a verifier reads from a record: the layout's rows (possibly ragged) stored one after the
+/// other, and the words, lowercased.
 struct Board {
-    /// `layout[r][c]`: whether the cell takes a letter.
-    layout: Vec<Vec<bool>>,
-    across: Vec<Vec<char>>,
-    down: Vec<Vec<char>>,
+    /// `row_start[r]..row_start[r + 1]` are row r's cells in `letter` (and in an answer's cells).
+    row_start: Vec<usize>,
+    /// Whether each cell takes a letter.
+    letter: Vec<bool>,
+    /// Every word's characters, one after the other; `spans[w]` is word w's range.
+    chars: Vec<char>,
+    spans: Vec<(usize, usize)>,
+    /// Words `..across` of `spans` are the across words, the rest the down words.
+    across: usize,
+}
+
+impl Board {
+    fn rows(&self) -> usize {
+        self.row_start.len() - 1
+    }
+
+    /// The index of cell (r, c) when the row has that column.
+    fn at(&self, r: usize, c: usize) -> Option<usize> {
+        let (start, end) = (*self.row_start.get(r)?, *self.row_start.get(r + 1)?);
+        (c < end - start).then_some(start + c)
+    }
+
+    fn word(&self, w: usize) -> &[char] {
+        let (a, b) = self.spans[w];
+        &self.chars[a..b]
+    }
 }
 
 fn read_puzzle(gold: Gold<'_>) -> Result<Board, SynlogicError> {
@@ -114,70 +135,111 @@ fn read_puzzle(gold: Gold<'_>) -> Result<Board, SynlogicError> {
         .and_then(Value::as_array)
         .filter(|r| (1..=MAX_SIDE).contains(&r.len()))
         .ok_or_else(|| bad("metadata.grid", "missing, or not 1 to 64 rows"))?;
-    let layout = rows
-        .iter()
-        .map(|row| {
-            row.as_array()
-                .filter(|r| r.len() <= MAX_SIDE)
-                .ok_or_else(|| bad("metadata.grid", "a row is not a list"))?
-                .iter()
-                .map(|cell| match cell.as_str() {
-                    Some("X") => Ok(true),
-                    Some("0") => Ok(false),
-                    _ => Err(bad("metadata.grid", "a cell is neither \"X\" nor \"0\"")),
-                })
-                .collect()
-        })
-        .collect::<Result<Vec<Vec<bool>>, _>>()?;
-    let word_list = |field: &'static str| -> Result<Vec<Vec<char>>, SynlogicError> {
-        gold.metadata
+    let mut row_start = Vec::with_capacity(rows.len() + 1);
+    let mut letter = Vec::with_capacity(rows.len() * rows.len());
+    row_start.push(0);
+    for row in rows {
+        let cells = row
+            .as_array()
+            .filter(|r| r.len() <= MAX_SIDE)
+            .ok_or_else(|| bad("metadata.grid", "a row is not a list"))?;
+        for cell in cells {
+            letter.push(match cell.as_str() {
+                Some("X") => true,
+                Some("0") => false,
+                _ => return Err(bad("metadata.grid", "a cell is neither \"X\" nor \"0\"")),
+            });
+        }
+        row_start.push(letter.len());
+    }
+    let mut board = Board {
+        row_start,
+        letter,
+        chars: Vec::new(),
+        spans: Vec::new(),
+        across: 0,
+    };
+    for field in ["metadata.across_words", "metadata.down_words"] {
+        let words = gold
+            .metadata
             .get(&field["metadata.".len()..])
             .and_then(Value::as_array)
             .filter(|w| w.len() <= MAX_WORDS)
-            .ok_or_else(|| bad(field, "missing or not a list of words"))?
-            .iter()
-            .map(|w| {
-                w.as_str()
-                    .map(|s| s.chars().flat_map(char::to_lowercase).collect())
-                    .ok_or_else(|| bad(field, "a word is not a string"))
-            })
-            .collect()
-    };
-    Ok(Board {
-        layout,
-        across: word_list("metadata.across_words")?,
-        down: word_list("metadata.down_words")?,
-    })
+            .ok_or_else(|| bad(field, "missing or not a list of words"))?;
+        for w in words {
+            let w = w
+                .as_str()
+                .ok_or_else(|| bad(field, "a word is not a string"))?;
+            let start = board.chars.len();
+            board.chars.extend(w.chars().flat_map(char::to_lowercase));
+            board.spans.push((start, board.chars.len()));
+        }
+        if board.across == 0 && field == "metadata.across_words" {
+            board.across = board.spans.len();
+        }
+    }
+    Ok(board)
 }
 
-/// The response grid: `Some(letter)` (lowercased) or `None` for an empty cell.
-fn response_grid(response: &str) -> Result<Vec<Vec<Option<char>>>, Judgement> {
+/// An answer cell: a lowercased letter's code, or [`EMPTY`].
+const EMPTY: u32 = u32::MAX;
+
+/// One answer cell's text: `Some(None)` for an empty cell, `Some(Some(letter))` (lowercased), or
+/// `None` when it is neither.
+fn text_cell(s: &str) -> Option<Option<char>> {
+    // One ASCII byte, the usual cell, without the Unicode trim and case tables.
+    if let [b] = s.as_bytes() {
+        return match b {
+            b'0' => Some(None),
+            b if b.is_ascii_alphabetic() => Some(Some(char::from(b.to_ascii_lowercase()))),
+            b if b.is_ascii_whitespace() || *b == 0x0b => Some(None),
+            // Any other ASCII byte (a one-byte str is always ASCII).
+            _ => None,
+        };
+    }
+    let s = s.trim();
+    let mut chars = s.chars();
+    match (chars.next(), chars.next()) {
+        (None, _) => Some(None),
+        (Some('0'), None) => Some(None),
+        (Some(c), None) if c.is_alphabetic() => c.to_lowercase().next().map(Some),
+        _ => None,
+    }
+}
+
+fn code(cell: Option<char>) -> u32 {
+    cell.map_or(EMPTY, u32::from)
+}
+
+/// The response grid in the board's cell order, or `Ok(None)` when its shape differs from the
+/// layout's. The usual answer, a list of lists of quoted cells, is read in place; anything else,
+/// or a cell that is not a letter, " " or "0", goes through the literal parser, so every response
+/// is judged as the parser alone would judge it.
+fn response_grid(board: &Board, response: &str) -> Result<Option<Vec<u32>>, Judgement> {
     let text = strip_think(response);
     let candidate = extract::last_python_or_any_block(text)
         .or_else(|| extract::last_balanced(text, '[', ']', 3))
         .ok_or_else(|| Judgement::unparseable("no 2-D list in the answer"))?;
     let candidate = extract::within_limit(candidate)?;
-    let text_cell = |s: &str| -> Option<Option<char>> {
-        let s = s.trim();
-        let mut chars = s.chars();
-        match (chars.next(), chars.next()) {
-            (None, _) => Some(None),
-            (Some('0'), None) => Some(None),
-            (Some(c), None) if c.is_alphabetic() => c.to_lowercase().next().map(Some),
-            _ => None,
+    let mut cells = vec![EMPTY; board.letter.len()];
+    // Cells outside the layout make the shape differ; each row holding at most its layout's
+    // cells, all of them filled, and as many rows: the same shape.
+    let mut outside = false;
+    let mut filled = 0;
+    let read = pyliteral::visit_simple_str_cells(candidate, |r, c, s| {
+        let cell = text_cell(s)?;
+        match board.at(r, c) {
+            Some(k) => {
+                cells[k] = code(cell);
+                filled += 1;
+            }
+            None => outside = true,
         }
-    };
-    let bad_cell = || Judgement::wrong("a cell is not one letter, \" \" or \"0\"");
-    // The usual answer, a list of lists of quoted cells, is read in place without a literal tree.
-    if let Some(rows) = pyliteral::simple_str_matrix(candidate) {
-        return rows
-            .iter()
-            .map(|row| {
-                row.iter()
-                    .map(|s| text_cell(s).ok_or_else(bad_cell))
-                    .collect()
-            })
-            .collect();
+        Some(())
+    });
+    if let Some(rows) = read {
+        let same = !outside && rows == board.rows() && filled == board.letter.len();
+        return Ok(same.then_some(cells));
     }
     let value = pyliteral::parse(candidate)
         .map_err(|e| Judgement::unparseable(format!("the answer is not a list literal: {e}")))?;
@@ -188,129 +250,178 @@ fn response_grid(response: &str) -> Result<Vec<Vec<Option<char>>>, Judgement> {
             _ => None,
         }
     };
-    value
+    let bad_cell = || Judgement::wrong("a cell is not one letter, \" \" or \"0\"");
+    let rows = value
         .as_seq()
-        .ok_or_else(|| Judgement::wrong("the answer is not a list of rows"))?
-        .iter()
-        .map(|row| {
-            row.as_seq()
-                .ok_or_else(|| Judgement::wrong("a row is not a list"))?
-                .iter()
-                .map(|v| cell(v).ok_or_else(bad_cell))
-                .collect()
-        })
-        .collect()
-}
-
-/// The cells of a word of `len` letters starting at `start`, across or down.
-fn cells(start: (usize, usize), len: usize, across: bool) -> impl Iterator<Item = (usize, usize)> {
-    (0..len).map(move |k| {
-        if across {
-            (start.0, start.1 + k)
-        } else {
-            (start.0 + k, start.1)
+        .ok_or_else(|| Judgement::wrong("the answer is not a list of rows"))?;
+    let mut same = rows.len() == board.rows();
+    for (r, row) in rows.iter().enumerate() {
+        let row = row
+            .as_seq()
+            .ok_or_else(|| Judgement::wrong("a row is not a list"))?;
+        same &= board
+            .at(r, 0)
+            .map_or(row.is_empty() && r < board.rows(), |k| {
+                board.row_start[r + 1] - k == row.len()
+            });
+        for (c, v) in row.iter().enumerate() {
+            let v = cell(v).ok_or_else(bad_cell)?;
+            if let Some(k) = board.at(r, c).filter(|_| same) {
+                cells[k] = code(v);
+            }
         }
-    })
+    }
+    Ok(same.then_some(cells))
 }
 
-/// Whether each word of one direction (in `order`) can take one of its `starts` with no cell shared
-/// between two of them; depth-first, bounded by [`MATCH_BUDGET`] steps.
+/// Whether each word of one direction (in `order`) can take one of its starts with no cell shared
+/// between two of them; depth-first, bounded by [`MATCH_BUDGET`] steps. `cells_of(w, start)` lists
+/// the cells word `w` covers from a start.
+/// Walks the cells word w covers from a start cell while a visitor accepts them; whether all were
+/// accepted.
+type CellWalk<'a> = dyn Fn(usize, usize, &mut dyn FnMut(usize) -> bool) -> bool + 'a;
+
 fn place_words(
-    starts: &[Vec<(usize, usize)>],
-    lens: &[usize],
-    across: bool,
-    taken: &mut [Vec<bool>],
+    starts: &[(usize, usize)],
+    start_cells: &[usize],
+    cells_of: &CellWalk<'_>,
+    taken: &mut [bool],
     order: &[usize],
     steps: &mut u64,
 ) -> bool {
     let Some((&w, rest)) = order.split_first() else {
         return true;
     };
-    for &start in &starts[w] {
+    let (a, b) = starts[w];
+    for &start in &start_cells[a..b] {
         *steps += 1;
         if *steps > MATCH_BUDGET {
             return false;
         }
-        if cells(start, lens[w], across).any(|(r, c)| taken[r][c]) {
+        if !cells_of(w, start, &mut |k| !taken[k]) {
             continue;
         }
-        for (r, c) in cells(start, lens[w], across) {
-            taken[r][c] = true;
-        }
-        if place_words(starts, lens, across, taken, rest, steps) {
+        cells_of(w, start, &mut |k| {
+            taken[k] = true;
+            true
+        });
+        if place_words(starts, start_cells, cells_of, taken, rest, steps) {
             return true;
         }
-        for (r, c) in cells(start, lens[w], across) {
-            taken[r][c] = false;
-        }
+        cells_of(w, start, &mut |k| {
+            taken[k] = false;
+            true
+        });
     }
     false
 }
 
-/// Checks an answer grid; `Err` names the first broken rule.
-fn check(puzzle: &Board, answer: &[Vec<Option<char>>]) -> Result<(), String> {
-    let layout = &puzzle.layout;
-    if answer.len() != layout.len() || answer.iter().zip(layout).any(|(a, l)| a.len() != l.len()) {
+/// Checks an answer grid (in the board's cell order, `None` when its shape differs); `Err` names
+/// the first broken rule.
+fn check(puzzle: &Board, answer: Option<&[u32]>) -> Result<(), String> {
+    let Some(answer) = answer else {
         return Err("the grid's shape differs from the layout".into());
-    }
-    for (r, (row, lrow)) in answer.iter().zip(layout).enumerate() {
-        for (c, (cell, &letter)) in row.iter().zip(lrow).enumerate() {
-            match (cell, letter) {
-                (Some(_), false) => return Err(format!("cell ({r}, {c}) must stay empty")),
-                (None, true) => return Err(format!("cell ({r}, {c}) needs a letter")),
+    };
+    for r in 0..puzzle.rows() {
+        let (start, end) = (puzzle.row_start[r], puzzle.row_start[r + 1]);
+        for k in start..end {
+            match (answer[k] != EMPTY, puzzle.letter[k]) {
+                (true, false) => return Err(format!("cell ({r}, {}) must stay empty", k - start)),
+                (false, true) => return Err(format!("cell ({r}, {}) needs a letter", k - start)),
                 _ => {}
             }
         }
     }
-    let mut covered: Vec<Vec<bool>> = layout.iter().map(|r| vec![false; r.len()]).collect();
-    let mut taken: Vec<Vec<bool>> = covered.clone();
-    for (across, words) in [(true, &puzzle.across), (false, &puzzle.down)] {
+    let mut covered = vec![false; answer.len()];
+    let mut taken = vec![false; answer.len()];
+    let mut starts = Vec::with_capacity(puzzle.spans.len());
+    let mut start_cells = Vec::new();
+    for across in [true, false] {
         let name = if across { "across" } else { "down" };
-        // Every start where the word's letters appear in that direction (start cells only: the
-        // cells follow from the word's length, so no per-place list is built).
-        let fits = |word: &[char], start: (usize, usize)| {
-            !word.is_empty()
-                && word
-                    .iter()
-                    .zip(cells(start, word.len(), across))
-                    .all(|(&ch, (r, c))| {
-                        answer.get(r).and_then(|row| row.get(c)) == Some(&Some(ch))
-                    })
+        let words = if across {
+            0..puzzle.across
+        } else {
+            puzzle.across..puzzle.spans.len()
         };
-        let starts: Vec<Vec<(usize, usize)>> = words
-            .iter()
-            .map(|word| {
-                (0..answer.len())
-                    .flat_map(|r| (0..answer[r].len()).map(move |c| (r, c)))
-                    .filter(|&start| fits(word, start))
-                    .collect()
+        // Visits the cells of word w from the start (r, c) while `f` says go on; whether all were
+        // in the grid and `f` accepted each.
+        let walk = |w: usize, (r, c): (usize, usize), f: &mut dyn FnMut(usize, char) -> bool| {
+            puzzle.word(w).iter().enumerate().all(|(k, &ch)| {
+                let cell = if across {
+                    puzzle.at(r, c + k)
+                } else {
+                    puzzle.at(r + k, c)
+                };
+                cell.is_some_and(|cell| f(cell, ch))
             })
-            .collect();
-        if let Some(w) = (0..words.len()).find(|&w| starts[w].is_empty()) {
-            let word: String = words[w].iter().collect();
+        };
+        // Every start where the word's letters appear in that direction (start cells only: the
+        // cells follow from the word's length).
+        starts.clear();
+        start_cells.clear();
+        let local = |w: usize| w - words.start;
+        for w in words.clone() {
+            let from = start_cells.len();
+            if let Some(&first) = puzzle.word(w).first() {
+                let first = u32::from(first);
+                for r in 0..puzzle.rows() {
+                    let (a, b) = (puzzle.row_start[r], puzzle.row_start[r + 1]);
+                    for c in 0..b - a {
+                        // The first letter rules out most starts before the walk.
+                        if answer[a + c] == first
+                            && walk(w, (r, c), &mut |cell, ch| answer[cell] == u32::from(ch))
+                        {
+                            start_cells.push(a + c);
+                        }
+                    }
+                }
+            }
+            starts.push((from, start_cells.len()));
+        }
+        if let Some(w) = words.clone().find(|&w| {
+            let (a, b) = starts[local(w)];
+            a == b
+        }) {
+            let word: String = puzzle.word(w).iter().collect();
             return Err(format!("the {name} word {word:?} is not in the grid"));
         }
-        let lens: Vec<usize> = words.iter().map(Vec::len).collect();
         let mut order: Vec<usize> = (0..words.len()).collect();
-        order.sort_by_key(|&w| starts[w].len());
-        for row in taken.iter_mut() {
-            row.fill(false);
-        }
+        order.sort_by_key(|&w| starts[w].1 - starts[w].0);
+        taken.fill(false);
+        // Start cells back to (row, column) for the walk.
+        let row_of = |cell: usize| puzzle.row_start.partition_point(|&s| s <= cell) - 1;
+        let cells_of = |w: usize, start: usize, f: &mut dyn FnMut(usize) -> bool| {
+            let r = row_of(start);
+            walk(
+                words.start + w,
+                (r, start - puzzle.row_start[r]),
+                &mut |cell, _| f(cell),
+            )
+        };
         let mut steps = 0;
-        if !place_words(&starts, &lens, across, &mut taken, &order, &mut steps) {
+        if !place_words(
+            &starts,
+            &start_cells,
+            &cells_of,
+            &mut taken,
+            &order,
+            &mut steps,
+        ) {
             return Err(format!(
                 "the {name} words cannot each take their own cells in the grid"
             ));
         }
-        for (cov, t) in covered.iter_mut().zip(&taken) {
-            for (c, &t) in cov.iter_mut().zip(t) {
-                *c |= t;
-            }
+        for (cov, &t) in covered.iter_mut().zip(&taken) {
+            *cov |= t;
         }
     }
-    for (r, (cov, lrow)) in covered.iter().zip(layout).enumerate() {
-        if let Some(c) = (0..lrow.len()).find(|&c| lrow[c] && !cov[c]) {
-            return Err(format!("the letter at ({r}, {c}) belongs to no given word"));
+    for r in 0..puzzle.rows() {
+        let (start, end) = (puzzle.row_start[r], puzzle.row_start[r + 1]);
+        if let Some(k) = (start..end).find(|&k| puzzle.letter[k] && !covered[k]) {
+            return Err(format!(
+                "the letter at ({r}, {}) belongs to no given word",
+                k - start
+            ));
         }
     }
     Ok(())
@@ -434,11 +545,11 @@ impl Puzzle for Wordscapes {
 
     fn verify(&self, gold: Gold<'_>, response: &str) -> Result<Judgement, SynlogicError> {
         let puzzle = read_puzzle(gold)?;
-        let answer = match response_grid(response) {
+        let answer = match response_grid(&puzzle, response) {
             Ok(a) => a,
             Err(judgement) => return Ok(judgement),
         };
-        Ok(match check(&puzzle, &answer) {
+        Ok(match check(&puzzle, answer.as_deref()) {
             Ok(()) => Judgement::correct(),
             Err(reason) => Judgement::wrong(reason),
         })
@@ -480,35 +591,88 @@ mod tests {
     use super::*;
 
     fn puzzle(layout: &[&str], across: &[&str], down: &[&str]) -> Board {
-        Board {
-            layout: layout
-                .iter()
-                .map(|r| r.chars().map(|c| c == 'X').collect())
-                .collect(),
-            across: across.iter().map(|w| w.chars().collect()).collect(),
-            down: down.iter().map(|w| w.chars().collect()).collect(),
+        let mut board = Board {
+            row_start: vec![0],
+            letter: Vec::new(),
+            chars: Vec::new(),
+            spans: Vec::new(),
+            across: across.len(),
+        };
+        for row in layout {
+            board.letter.extend(row.chars().map(|c| c == 'X'));
+            board.row_start.push(board.letter.len());
         }
+        for w in across.iter().chain(down) {
+            let start = board.chars.len();
+            board.chars.extend(w.chars());
+            board.spans.push((start, board.chars.len()));
+        }
+        board
     }
 
-    fn grid(rows: &[&str]) -> Vec<Vec<Option<char>>> {
+    fn grid(rows: &[&str]) -> Vec<u32> {
         rows.iter()
-            .map(|r| r.chars().map(|c| (c != '.').then_some(c)).collect())
+            .flat_map(|r| r.chars().map(|c| code((c != '.').then_some(c))))
             .collect()
     }
 
     #[test]
     fn one_word_cannot_serve_twice_and_letters_must_belong_to_words() {
         let p = puzzle(&["XXX", "X00", "X00"], &["cat"], &["cow"]);
-        assert_eq!(check(&p, &grid(&["cat", "o..", "w.."])), Ok(()));
-        assert!(check(&p, &grid(&["cat", "a..", "w.."])).is_err());
+        assert_eq!(check(&p, Some(&grid(&["cat", "o..", "w.."]))), Ok(()));
+        assert!(check(&p, Some(&grid(&["cat", "a..", "w.."]))).is_err());
         // Two across words of which SynLogic finds both inside the one row "catcat".
         let p = puzzle(&["XXXXXX", "000000"], &["cat", "cat"], &[]);
-        assert_eq!(check(&p, &grid(&["catcat", "......"])), Ok(()));
+        assert_eq!(check(&p, Some(&grid(&["catcat", "......"]))), Ok(()));
         let p = puzzle(&["XXXXX0", "000000"], &["cat", "tab"], &[]);
-        assert!(check(&p, &grid(&["catab.", "......"])).is_err());
+        assert!(check(&p, Some(&grid(&["catab.", "......"]))).is_err());
         let p = puzzle(&["XXXX", "0000"], &["cat"], &[]);
-        assert!(check(&p, &grid(&["cats", "...."]))
+        assert!(check(&p, Some(&grid(&["cats", "...."])))
             .unwrap_err()
             .contains("no given word"));
+    }
+
+    #[test]
+    fn one_byte_cells_read_as_the_general_rule() {
+        let general = |s: &str| -> Option<Option<char>> {
+            let s = s.trim();
+            let mut chars = s.chars();
+            match (chars.next(), chars.next()) {
+                (None, _) => Some(None),
+                (Some('0'), None) => Some(None),
+                (Some(c), None) if c.is_alphabetic() => c.to_lowercase().next().map(Some),
+                _ => None,
+            }
+        };
+        for b in 0u8..128 {
+            let s = char::from(b).to_string();
+            assert_eq!(text_cell(&s), general(&s), "{b}");
+        }
+        for s in ["", " a ", "ab", "É", " 0", "ß"] {
+            assert_eq!(text_cell(s), general(s), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn shapes_are_compared_row_by_row() {
+        let p = puzzle(&["XXX", "X00", "X00"], &["cat"], &["cow"]);
+        let judge = |text: &str| check(&p, response_grid(&p, text).unwrap().as_deref());
+        assert_eq!(
+            judge(r#"[["c","a","t"],["o"," ","0"],["w","0",""]]"#),
+            Ok(())
+        );
+        assert_eq!(judge(r#"[["c","a","t"],["o",0,"0"],["w","0",""]]"#), Ok(()));
+        for text in [
+            r#"[["c","a","t"],["o"," "],["w","0","", ""]]"#,
+            r#"[["c","a","t"],["o"," ","0"]]"#,
+            r#"[["c","a","t"],["o"," ","0"],["w","0",""],[]]"#,
+            r#"[["c","a","t"],["o",0],["w","0","",0]]"#,
+        ] {
+            assert_eq!(
+                judge(text),
+                Err("the grid's shape differs from the layout".into()),
+                "{text}"
+            );
+        }
     }
 }

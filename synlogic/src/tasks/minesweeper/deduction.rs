@@ -30,69 +30,111 @@ fn neighbours(n: usize, i: usize, j: usize) -> impl Iterator<Item = (usize, usiz
     .filter(move |&cell| cell != (i, j))
 }
 
-/// One exact-count constraint: `need` mines among `vars`.
-struct Count {
-    vars: Vec<usize>,
-    need: usize,
-}
+/// A variable's value in the search.
+const UNSET: u8 = 0;
+const SAFE: u8 = 1;
+const MINE: u8 = 2;
 
-/// A component's constraint problem with its search state.
+/// A component's exact-count constraints (`need` mines among a count's variables) with the search
+/// state, all in flat arrays: no allocation per search node.
 struct Csp {
-    counts: Vec<Count>,
-    var_counts: Vec<Vec<usize>>,
-    value: Vec<Option<bool>>,
-    mines: Vec<usize>,
-    open: Vec<usize>,
-    trail: Vec<usize>,
+    /// Count k's variables are `count_vars[count_start[k]..count_start[k + 1]]`.
+    count_vars: Vec<u32>,
+    count_start: Vec<u32>,
+    need: Vec<u8>,
+    /// Variable v's counts are `var_counts[var_start[v]..var_start[v + 1]]`.
+    var_counts: Vec<u32>,
+    var_start: Vec<u32>,
+    value: Vec<u8>,
+    mines: Vec<u8>,
+    open: Vec<u8>,
+    trail: Vec<u32>,
+    /// Propagation's work list, kept between calls.
+    queue: Vec<(u32, bool)>,
+    /// The layout the last successful search completed.
+    layout: Vec<bool>,
 }
 
 impl Csp {
-    fn new(vars: usize, counts: Vec<Count>) -> Self {
-        let mut var_counts = vec![Vec::new(); vars];
-        for (k, count) in counts.iter().enumerate() {
-            for &v in &count.vars {
-                var_counts[v].push(k);
+    /// `counts` lists (first variable index into `count_vars`, need) per count, in order.
+    fn new(vars: usize, count_vars: Vec<u32>, count_start: Vec<u32>, need: Vec<u8>) -> Self {
+        let counts = need.len();
+        let mut degree = vec![0u32; vars + 1];
+        for &v in &count_vars {
+            degree[v as usize + 1] += 1;
+        }
+        for v in 0..vars {
+            degree[v + 1] += degree[v];
+        }
+        let var_start = degree;
+        let mut fill = var_start.clone();
+        let mut var_counts = vec![0u32; count_vars.len()];
+        for k in 0..counts {
+            for &v in &count_vars[count_start[k] as usize..count_start[k + 1] as usize] {
+                var_counts[fill[v as usize] as usize] = k as u32;
+                fill[v as usize] += 1;
             }
         }
-        let open = counts.iter().map(|c| c.vars.len()).collect();
+        let open = (0..counts)
+            .map(|k| (count_start[k + 1] - count_start[k]) as u8)
+            .collect();
         Csp {
-            mines: vec![0; counts.len()],
-            open,
-            counts,
+            count_vars,
+            count_start,
+            need,
             var_counts,
-            value: vec![None; vars],
-            trail: Vec::new(),
+            var_start,
+            value: vec![UNSET; vars],
+            mines: vec![0; counts],
+            open,
+            trail: Vec::with_capacity(vars),
+            queue: Vec::new(),
+            layout: vec![false; vars],
         }
+    }
+
+    fn vars_of(&self, k: usize) -> std::ops::Range<usize> {
+        self.count_start[k] as usize..self.count_start[k + 1] as usize
+    }
+
+    fn counts_of(&self, v: usize) -> std::ops::Range<usize> {
+        self.var_start[v] as usize..self.var_start[v + 1] as usize
     }
 
     /// Sets `v` and propagates; `false` on a contradiction (the caller undoes to its trail mark).
     fn assign(&mut self, v: usize, mine: bool) -> bool {
-        let mut queue = vec![(v, mine)];
-        while let Some((v, mine)) = queue.pop() {
+        self.queue.clear();
+        self.queue.push((v as u32, mine));
+        while let Some((v, mine)) = self.queue.pop() {
+            let v = v as usize;
+            let want = if mine { MINE } else { SAFE };
             match self.value[v] {
-                Some(current) if current == mine => continue,
-                Some(_) => return false,
-                None => {}
+                UNSET => {}
+                current if current == want => continue,
+                _ => return false,
             }
-            self.value[v] = Some(mine);
-            self.trail.push(v);
+            self.value[v] = want;
+            self.trail.push(v as u32);
             // All counts first, so that `undo_to` can reverse them even after a contradiction.
-            for &k in &self.var_counts[v] {
+            for i in self.counts_of(v) {
+                let k = self.var_counts[i] as usize;
                 self.open[k] -= 1;
                 if mine {
                     self.mines[k] += 1;
                 }
             }
-            for &k in &self.var_counts[v] {
-                let (have, open, need) = (self.mines[k], self.open[k], self.counts[k].need);
+            for i in self.counts_of(v) {
+                let k = self.var_counts[i] as usize;
+                let (have, open, need) = (self.mines[k], self.open[k], self.need[k]);
                 if have > need || have + open < need {
                     return false;
                 }
                 if open > 0 && (have == need || have + open == need) {
                     let fill = have < need;
-                    for &u in &self.counts[k].vars {
-                        if self.value[u].is_none() {
-                            queue.push((u, fill));
+                    for j in self.vars_of(k) {
+                        let u = self.count_vars[j];
+                        if self.value[u as usize] == UNSET {
+                            self.queue.push((u, fill));
                         }
                     }
                 }
@@ -103,10 +145,11 @@ impl Csp {
 
     fn undo_to(&mut self, mark: usize) {
         while self.trail.len() > mark {
-            let v = self.trail.pop().expect("trail longer than mark");
-            let mine = self.value[v] == Some(true);
-            self.value[v] = None;
-            for &k in &self.var_counts[v] {
+            let v = self.trail.pop().expect("trail longer than mark") as usize;
+            let mine = self.value[v] == MINE;
+            self.value[v] = UNSET;
+            for i in self.counts_of(v) {
+                let k = self.var_counts[i] as usize;
                 self.open[k] += 1;
                 if mine {
                     self.mines[k] -= 1;
@@ -115,23 +158,30 @@ impl Csp {
         }
     }
 
-    /// Completes the current partial assignment; `Some(layout)` on success, the state restored.
-    fn search(&mut self, nodes: &mut u64, budget: u64) -> Result<Option<Vec<bool>>, OverBudget> {
+    /// Completes the current partial assignment; `true` when it found a layout (left in
+    /// `self.layout`), the state restored either way.
+    fn search(&mut self, nodes: &mut u64, budget: u64) -> Result<bool, OverBudget> {
         // Branch inside the number with the fewest open cells, so propagation reaches far; a
-        // variable-order choice made without it thrashes on large frontiers.
-        let tightest = (0..self.counts.len())
-            .filter(|&k| self.open[k] > 0)
-            .min_by_key(|&k| self.open[k]);
+        // variable-order choice made without it thrashes on large frontiers. (The first such
+        // number, and its first open cell: the order the node counts were measured with.)
+        let mut tightest: Option<(u8, usize)> = None;
+        for (k, &open) in self.open.iter().enumerate() {
+            if open > 0 && tightest.is_none_or(|(best, _)| open < best) {
+                tightest = Some((open, k));
+            }
+        }
         let next = match tightest {
-            Some(k) => self.counts[k]
-                .vars
-                .iter()
-                .copied()
-                .find(|&u| self.value[u].is_none()),
-            None => self.value.iter().position(Option::is_none),
+            Some((_, k)) => self
+                .vars_of(k)
+                .map(|j| self.count_vars[j] as usize)
+                .find(|&u| self.value[u] == UNSET),
+            None => self.value.iter().position(|&x| x == UNSET),
         };
         let Some(v) = next else {
-            return Ok(Some(self.value.iter().map(|x| *x == Some(true)).collect()));
+            for (out, &x) in self.layout.iter_mut().zip(&self.value) {
+                *out = x == MINE;
+            }
+            return Ok(true);
         };
         for mine in [true, false] {
             *nodes += 1;
@@ -139,33 +189,25 @@ impl Csp {
                 return Err(OverBudget);
             }
             let mark = self.trail.len();
-            let found = if self.assign(v, mine) {
-                self.search(nodes, budget)?
-            } else {
-                None
-            };
+            let found = self.assign(v, mine) && self.search(nodes, budget)?;
             self.undo_to(mark);
-            if found.is_some() {
-                return Ok(found);
+            if found {
+                return Ok(true);
             }
         }
-        Ok(None)
+        Ok(false)
     }
 
-    /// A layout with `v` set to `mine`, if any.
+    /// Whether a layout has `v` set to `mine` (left in `self.layout` when there is one).
     fn layout_with(
         &mut self,
         v: usize,
         mine: bool,
         nodes: &mut u64,
         budget: u64,
-    ) -> Result<Option<Vec<bool>>, OverBudget> {
+    ) -> Result<bool, OverBudget> {
         *nodes += 1;
-        let found = if self.assign(v, mine) {
-            self.search(nodes, budget)?
-        } else {
-            None
-        };
+        let found = self.assign(v, mine) && self.search(nodes, budget)?;
         self.undo_to(0);
         Ok(found)
     }
@@ -174,115 +216,136 @@ impl Csp {
 /// The forced mines of `revealed` (an n x n grid), spending at most `budget` search nodes.
 pub fn forced_mines(revealed: &Revealed, budget: u64) -> Result<Deduction, OverBudget> {
     let n = revealed.len();
+    let flat: Vec<Option<u8>> = revealed
+        .iter()
+        .flat_map(|row| (0..n).map(|j| row.get(j).copied().flatten()))
+        .collect();
+    forced_mines_flat(n, &flat, budget)
+}
+
+/// [`forced_mines`] of a row-major n x n grid.
+pub fn forced_mines_flat(
+    n: usize,
+    revealed: &[Option<u8>],
+    budget: u64,
+) -> Result<Deduction, OverBudget> {
+    const NO_VAR: u32 = u32::MAX;
     // Frontier variables, numbered in row-major order.
-    let mut var_of = vec![vec![usize::MAX; n]; n];
-    let mut cells = Vec::new();
-    let mut numbers = Vec::new();
+    let mut var_of = vec![NO_VAR; n * n];
+    let mut frontier = vec![false; n * n];
     for i in 0..n {
         for j in 0..n {
-            if let Some(k) = revealed[i][j] {
-                numbers.push((i, j, usize::from(k)));
+            if revealed[i * n + j].is_some() {
                 for (r, c) in neighbours(n, i, j) {
-                    if revealed[r][c].is_none() && var_of[r][c] == usize::MAX {
-                        var_of[r][c] = 0;
+                    if revealed[r * n + c].is_none() {
+                        frontier[r * n + c] = true;
                     }
                 }
             }
         }
     }
-    for i in 0..n {
-        for j in 0..n {
-            if var_of[i][j] == 0 {
-                var_of[i][j] = cells.len();
-                cells.push((i, j));
-            }
+    let mut cells = Vec::new();
+    for (k, &f) in frontier.iter().enumerate() {
+        if f {
+            var_of[k] = cells.len() as u32;
+            cells.push((k / n, k % n));
         }
     }
-    // Union-find over variables that share a number.
-    let mut parent: Vec<usize> = (0..cells.len()).collect();
-    fn root(parent: &mut [usize], mut v: usize) -> usize {
-        while parent[v] != v {
-            parent[v] = parent[parent[v]];
-            v = parent[v];
+    // Union-find over variables that share a number; the numbers' variables (global ids) in
+    // row-major order of the numbers, each in neighbour order.
+    let mut parent: Vec<u32> = (0..cells.len() as u32).collect();
+    fn root(parent: &mut [u32], mut v: u32) -> u32 {
+        while parent[v as usize] != v {
+            parent[v as usize] = parent[parent[v as usize] as usize];
+            v = parent[v as usize];
         }
         v
     }
-    let mut constraints = Vec::with_capacity(numbers.len());
-    for &(i, j, need) in &numbers {
-        let vars: Vec<usize> = neighbours(n, i, j)
-            .filter(|&(r, c)| revealed[r][c].is_none())
-            .map(|(r, c)| var_of[r][c])
-            .collect();
-        if need > vars.len() {
-            return Ok(Deduction {
-                forced: None,
-                nodes: 0,
-            });
-        }
-        for w in vars.windows(2) {
-            let (a, b) = (root(&mut parent, w[0]), root(&mut parent, w[1]));
-            parent[a] = b;
-        }
-        constraints.push((vars, need));
-    }
-    // Per component: its variables and its (variables, mines needed) numbers.
-    type Component = (Vec<usize>, Vec<(Vec<usize>, usize)>);
-    let mut components: Vec<Component> = Vec::new();
-    let mut component_of = vec![usize::MAX; cells.len()];
-    for v in 0..cells.len() {
-        let r = root(&mut parent, v);
-        if component_of[r] == usize::MAX {
-            component_of[r] = components.len();
-            components.push((Vec::new(), Vec::new()));
-        }
-        component_of[v] = component_of[r];
-        components[component_of[r]].0.push(v);
-    }
-    for (vars, need) in constraints {
-        match vars.first() {
-            Some(&v) => components[component_of[v]].1.push((vars, need)),
-            None if need > 0 => {
+    let mut number_vars: Vec<u32> = Vec::new();
+    let mut numbers: Vec<(u32, u32, u8)> = Vec::new();
+    for i in 0..n {
+        for j in 0..n {
+            let Some(k) = revealed[i * n + j] else {
+                continue;
+            };
+            let start = number_vars.len();
+            for (r, c) in neighbours(n, i, j) {
+                if revealed[r * n + c].is_none() {
+                    number_vars.push(var_of[r * n + c]);
+                }
+            }
+            if usize::from(k) > number_vars.len() - start {
                 return Ok(Deduction {
                     forced: None,
                     nodes: 0,
-                })
+                });
             }
-            None => {}
+            for w in number_vars[start..].windows(2) {
+                let (a, b) = (root(&mut parent, w[0]), root(&mut parent, w[1]));
+                parent[a as usize] = b;
+            }
+            numbers.push((start as u32, number_vars.len() as u32, k));
+        }
+    }
+    // Components in order of their first variable; each one's variables ascending.
+    let mut component_of = vec![u32::MAX; cells.len()];
+    let mut components: Vec<Vec<u32>> = Vec::new();
+    let mut local = vec![0u32; cells.len()];
+    for v in 0..cells.len() as u32 {
+        let r = root(&mut parent, v) as usize;
+        if component_of[r] == u32::MAX {
+            component_of[r] = components.len() as u32;
+            components.push(Vec::new());
+        }
+        let c = component_of[r] as usize;
+        component_of[v as usize] = c as u32;
+        local[v as usize] = components[c].len() as u32;
+        components[c].push(v);
+    }
+    // Each component's numbers, in order: (first, end) into `number_vars`, need.
+    let mut component_numbers: Vec<Vec<(u32, u32, u8)>> = vec![Vec::new(); components.len()];
+    for &(a, b, need) in &numbers {
+        if a < b {
+            let c = component_of[number_vars[a as usize] as usize] as usize;
+            component_numbers[c].push((a, b, need));
         }
     }
     let mut nodes = 0u64;
     let mut forced = Vec::new();
-    for (vars, counts) in components {
-        let local: std::collections::HashMap<usize, usize> =
-            vars.iter().enumerate().map(|(k, &v)| (v, k)).collect();
-        let counts = counts
-            .into_iter()
-            .map(|(vs, need)| Count {
-                vars: vs.iter().map(|v| local[v]).collect(),
-                need,
-            })
-            .collect();
-        let mut csp = Csp::new(vars.len(), counts);
-        let Some(first) = csp.search(&mut nodes, budget)? else {
+    for (vars, counts) in components.iter().zip(&component_numbers) {
+        let mut count_vars = Vec::new();
+        let mut count_start = Vec::with_capacity(counts.len() + 1);
+        let mut need = Vec::with_capacity(counts.len());
+        count_start.push(0);
+        for &(a, b, k) in counts {
+            count_vars.extend(
+                number_vars[a as usize..b as usize]
+                    .iter()
+                    .map(|&v| local[v as usize]),
+            );
+            count_start.push(count_vars.len() as u32);
+            need.push(k);
+        }
+        let mut csp = Csp::new(vars.len(), count_vars, count_start, need);
+        if !csp.search(&mut nodes, budget)? {
             return Ok(Deduction {
                 forced: None,
                 nodes,
             });
-        };
+        }
         // Mines of one layout are the only candidates; a layout with a candidate safe clears every
         // candidate it leaves safe.
-        let mut candidate = first;
+        let mut candidate = csp.layout.clone();
         for v in 0..vars.len() {
             if !candidate[v] {
                 continue;
             }
-            match csp.layout_with(v, false, &mut nodes, budget)? {
-                Some(other) => {
-                    for (c, o) in candidate.iter_mut().zip(other) {
-                        *c &= o;
-                    }
+            if csp.layout_with(v, false, &mut nodes, budget)? {
+                for (c, &o) in candidate.iter_mut().zip(&csp.layout) {
+                    *c &= o;
                 }
-                None => forced.push(cells[vars[v]]),
+            } else {
+                forced.push(cells[vars[v] as usize]);
             }
         }
     }
