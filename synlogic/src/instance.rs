@@ -191,7 +191,8 @@ pub fn trace_id(rng: &mut TaskRng) -> String {
         out[pos + 1] = HEX[usize::from(b & 0x0f)];
         pos += 2;
     }
-    out.iter().map(|&b| char::from(b)).collect()
+    // ASCII hex digits and dashes: always UTF-8.
+    String::from_utf8(out.to_vec()).unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -34,6 +34,16 @@ const LEVELS: [(usize, usize, usize); 10] = [
     (8, 18, 8),
 ];
 
+/// The longest side a level draws: generation works on fixed buffers.
+const GEN_SIDE: usize = 8;
+const _: () = {
+    let mut k = 0;
+    while k < LEVELS.len() {
+        assert!(LEVELS[k].0 <= GEN_SIDE);
+        k += 1;
+    }
+};
+
 /// The two grid headers SynLogic's prompts use; its verifier finds the givens under them.
 const GRID_HEADER: Bilingual = Bilingual {
     en: "Current puzzle:",
@@ -271,44 +281,52 @@ impl Puzzle for Futoshiki {
         } = puzzle::begin(ID, seed, index, options);
         let (n, num_signs, num_givens) = level.pick(&LEVELS);
         let solution = latin::random_square(n, &mut rng);
-        // Adjacent pairs: right neighbours, then down neighbours.
-        let pairs: Vec<((usize, usize), (usize, usize))> = (0..n)
-            .flat_map(|r| (0..n).map(move |c| (r, c)))
-            .flat_map(|(r, c)| {
-                let right = (c + 1 < n).then_some(((r, c), (r, c + 1)));
-                let down = (r + 1 < n).then_some(((r, c), (r + 1, c)));
-                right.into_iter().chain(down)
-            })
-            .collect();
-        let signs: Vec<Sign> = sample(&mut rng, pairs.len(), num_signs.min(pairs.len()))
+        // Adjacent pairs (row-major cells): each cell's right neighbour, then its down neighbour.
+        let mut pairs = [(0u8, 0u8); 2 * GEN_SIDE * (GEN_SIDE - 1)];
+        let mut n_pairs = 0;
+        for cell in 0..n * n {
+            let (r, c) = (cell / n, cell % n);
+            if c + 1 < n {
+                pairs[n_pairs] = (cell as u8, (cell + 1) as u8);
+                n_pairs += 1;
+            }
+            if r + 1 < n {
+                pairs[n_pairs] = (cell as u8, (cell + n) as u8);
+                n_pairs += 1;
+            }
+        }
+        let signs: Vec<Sign> = sample(&mut rng, n_pairs, num_signs.min(n_pairs))
             .into_iter()
             .map(|k| {
-                let (a, b) = pairs[k];
+                let (a, b) = (usize::from(pairs[k].0), usize::from(pairs[k].1));
                 Sign {
-                    a,
-                    b,
-                    greater: solution[a.0 * n + a.1] > solution[b.0 * n + b.1],
+                    a: (a / n, a % n),
+                    b: (b / n, b % n),
+                    greater: solution[a] > solution[b],
                 }
             })
             .collect();
-        let given_cells: Vec<usize> = sample(&mut rng, n * n, num_givens.min(n * n)).into_vec();
-        let mut masked = vec![0u8; n * n];
-        for &cell in &given_cells {
+        let given_cells = sample(&mut rng, n * n, num_givens.min(n * n));
+        let mut masked = [0u8; GEN_SIDE * GEN_SIDE];
+        for cell in given_cells.iter() {
             masked[cell] = solution[cell];
         }
-        let n_text = n.to_string();
-        let vars = [("n", n_text.as_str())];
+        let n_text = grid_text::small_int(n);
+        let vars = [("n", &*n_text)];
         // The prompt is written into one buffer, in the order the template draws are made.
         let intro = pick(&mut rng, INTROS, language);
         let rules = pick(&mut rng, RULES, language);
-        let mut question = String::with_capacity(1024 + 16 * signs.len());
+        let format = FORMAT.get(language);
+        let mut question = String::with_capacity(
+            intro.len() + rules.len() + format.len() + 2 * n * n + 16 * signs.len() + 64,
+        );
         fill_into(&mut question, intro, &vars);
         question.push('\n');
         fill_into(&mut question, rules, &vars);
         question.push_str("\n\n");
         question.push_str(GRID_HEADER.get(language));
         question.push('\n');
-        grid_text::push_masked_rows(&mut question, &masked, n);
+        grid_text::push_masked_rows(&mut question, &masked[..n * n], n);
         question.push_str("\n\n");
         question.push_str(if language.is_chinese() {
             "不等式约束："
@@ -332,7 +350,7 @@ impl Puzzle for Futoshiki {
             cell(&mut question, s.b);
         }
         question.push_str("\n\n");
-        question.push_str(FORMAT.get(language));
+        question.push_str(format);
         let answer = grid_text::json_rows(&solution, n);
         let metadata = Metadata::lazy(move || {
             let pair = |r: usize, c: usize| Value::Array(vec![Value::from(r), Value::from(c)]);
@@ -346,14 +364,14 @@ impl Puzzle for Futoshiki {
             );
             metadata.insert(
                 "prefilled_coords".into(),
-                Value::Array(given_cells.iter().map(|&c| pair(c / n, c % n)).collect()),
+                Value::Array(given_cells.iter().map(|c| pair(c / n, c % n)).collect()),
             );
             metadata.insert(
                 "prefilled_values".into(),
                 Value::Array(
                     given_cells
                         .iter()
-                        .map(|&c| Value::from(solution[c]))
+                        .map(|c| Value::from(solution[c]))
                         .collect(),
                 ),
             );

@@ -13,7 +13,7 @@ use crate::error::SynlogicError;
 use crate::extract;
 use crate::grid_text;
 use crate::instance::{rlvr_meta, Gold, Instance, Metadata};
-use crate::language::{fill_into, pick, Bilingual};
+use crate::language::{fill_with, pick, Bilingual};
 use crate::puzzle::{self, Begun, GenOptions, Judgement, Puzzle};
 use crate::pyliteral;
 
@@ -230,8 +230,10 @@ impl Puzzle for Survo {
             trace,
         } = puzzle::begin(ID, seed, index, options);
         let (n, x) = level.pick(&LEVELS);
-        // Flat row-major n x n; the prompt, answer and metadata are written straight from it.
-        let mut full = vec![0i64; n * n];
+        // The full matrix then the shown one, flat row-major in one buffer; the prompt, answer and
+        // metadata are written straight from it.
+        let mut cells = vec![0i64; 2 * n * n];
+        let (full, original) = cells.split_at_mut(n * n);
         for i in 0..n - 1 {
             for j in 0..n - 1 {
                 full[i * n + j] = rng.gen_range(MIN_NUM..=MAX_NUM);
@@ -242,42 +244,52 @@ impl Puzzle for Survo {
             full[(n - 1) * n + i] = (0..n - 1).map(|r| full[r * n + i]).sum();
         }
         full[n * n - 1] = (0..n - 1).map(|r| full[r * n + n - 1]).sum();
-        let mut original = full.clone();
-        let mut candidates = Vec::with_capacity(x);
-        for k in sample(&mut rng, (n - 1) * (n - 1), x) {
-            let (i, j) = (k / (n - 1), k % (n - 1));
-            candidates.push(full[i * n + j]);
-            original[i * n + j] = 0;
+        original.copy_from_slice(full);
+        // The blanks, as indices into the inner (n-1) x (n-1) block; their numbers, in this order,
+        // are the candidates.
+        let blanks = sample(&mut rng, (n - 1) * (n - 1), x);
+        let cell = move |k: usize| (k / (n - 1)) * n + k % (n - 1);
+        for k in blanks.iter() {
+            original[cell(k)] = 0;
         }
-        let n_text = n.to_string();
-        let mut candidates_text = String::with_capacity(4 * x);
-        grid_text::push_list(&mut candidates_text, candidates.iter().copied());
-        let vars = [
-            ("n", n_text.as_str()),
-            ("candidates", candidates_text.as_str()),
-        ];
+        let (full, original) = (&*full, &*original);
+        let n_text = grid_text::small_int(n);
+        let write = |key: &str, out: &mut String| match key {
+            "n" => {
+                out.push_str(&n_text);
+                true
+            }
+            "candidates" => {
+                grid_text::push_list(out, blanks.iter().map(|k| full[cell(k)]));
+                true
+            }
+            _ => false,
+        };
         let intro = pick(&mut rng, INTROS, language);
-        let mut question = String::with_capacity(1024);
-        fill_into(&mut question, intro, &vars);
+        let (rules, format) = (RULES.get(language), FORMAT.get(language));
+        let mut question =
+            String::with_capacity(intro.len() + rules.len() + format.len() + 4 * (n * n + x) + 16);
+        fill_with(&mut question, intro, write);
         question.push_str("\n\n");
-        grid_text::push_rows(&mut question, &original, n, " ", Some(0));
+        grid_text::push_rows(&mut question, original, n, " ", Some(0));
         question.push_str("\n\n");
-        fill_into(&mut question, RULES.get(language), &vars);
+        fill_with(&mut question, rules, write);
         question.push_str("\n\n");
-        question.push_str(FORMAT.get(language));
-        let mut answer = String::with_capacity(4 * n * n + 8);
-        grid_text::push_matrix(&mut answer, &full, n);
+        question.push_str(format);
+        let mut answer = String::with_capacity(5 * n * n + 2 * n);
+        grid_text::push_matrix(&mut answer, full, n);
         let metadata = Metadata::lazy(move || {
+            let (full, original) = cells.split_at(n * n);
             let mut metadata = Map::with_capacity(9);
             metadata.insert("trace_id".into(), Value::String(trace));
             metadata.insert(
                 "original_matrix".into(),
-                grid_text::int_rows_value(&original, n),
+                grid_text::int_rows_value(original, n),
             );
-            metadata.insert("filled_matrix".into(), grid_text::int_rows_value(&full, n));
+            metadata.insert("filled_matrix".into(), grid_text::int_rows_value(full, n));
             metadata.insert(
                 "candidate_numbers".into(),
-                grid_text::int_list_value(candidates),
+                grid_text::int_list_value(blanks.iter().map(|k| full[cell(k)])),
             );
             metadata.insert("n".into(), Value::from(n));
             metadata.insert("x".into(), Value::from(x));
