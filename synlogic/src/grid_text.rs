@@ -76,6 +76,16 @@ pub fn small_int(v: usize) -> Cow<'static, str> {
 
 /// Appends the decimal form of `v`, as `to_string` writes it.
 pub fn push_int(out: &mut String, v: i64) {
+    // Most numbers in a prompt have one or two digits.
+    if (0..10).contains(&v) {
+        out.push(char::from(b'0' + v as u8));
+        return;
+    }
+    if (10..100).contains(&v) {
+        out.push(char::from(b'0' + (v / 10) as u8));
+        out.push(char::from(b'0' + (v % 10) as u8));
+        return;
+    }
     let mut buf = [0u8; 20];
     let mut i = buf.len();
     let mut u = v.unsigned_abs();
@@ -90,8 +100,7 @@ pub fn push_int(out: &mut String, v: i64) {
     if v < 0 {
         out.push('-');
     }
-    // ASCII digits: always UTF-8.
-    out.push_str(std::str::from_utf8(&buf[i..]).unwrap_or_default());
+    out.extend(buf[i..].iter().map(|&b| char::from(b)));
 }
 
 /// Appends `[a, b, c]`, as `format!("{:?}", vec)` writes a list of integers.
@@ -158,7 +167,7 @@ mod tests {
 
     #[test]
     fn writers_match_the_fmt_forms() {
-        for v in [0, 7, -7, 10, 99, 12345, i64::MIN, i64::MAX] {
+        for v in [0, 7, 9, -7, 10, 42, 99, 100, -99, 12345, i64::MIN, i64::MAX] {
             let mut s = String::new();
             push_int(&mut s, v);
             assert_eq!(s, v.to_string());

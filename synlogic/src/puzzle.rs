@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::difficulty::Difficulty;
 use crate::error::SynlogicError;
-use crate::instance::{trace_id, Gold, Instance};
+use crate::instance::{Gold, Instance, TraceId};
 use crate::language::Language;
 
 /// A verifier's judgement of one response: the verdict and why.
@@ -113,11 +113,35 @@ pub struct Begun {
 
 /// Starts instance `index` of stream `seed` for task `task`: see [`Begun`].
 pub fn begin(task: &str, seed: u64, index: u64, options: GenOptions) -> Begun {
+    let LazyBegun {
+        level,
+        rng,
+        language,
+        trace,
+    } = begin_lazy(task, seed, index, options);
+    Begun {
+        level,
+        rng,
+        language,
+        trace: trace.to_string(),
+    }
+}
+
+/// [`Begun`] with the trace id left as its bytes, formatted when the metadata is built.
+pub struct LazyBegun {
+    pub level: Difficulty,
+    pub rng: TaskRng,
+    pub language: Language,
+    pub trace: TraceId,
+}
+
+/// [`begin`], the same draws, keeping the trace id as a [`TraceId`].
+pub fn begin_lazy(task: &str, seed: u64, index: u64, options: GenOptions) -> LazyBegun {
     let level = options.difficulty;
     let mut rng = instance_rng(task, seed, index, level);
     let language = Language::draw(&mut rng, options.language);
-    let trace = trace_id(&mut rng);
-    Begun {
+    let trace = TraceId::draw(&mut rng);
+    LazyBegun {
         level,
         rng,
         language,
@@ -184,8 +208,11 @@ mod tests {
             let language = Language::draw(&mut rng, forced);
             assert_eq!(begun.level, level);
             assert_eq!(begun.language, language);
-            assert_eq!(begun.trace, trace_id(&mut rng));
+            assert_eq!(begun.trace, crate::instance::trace_id(&mut rng));
             assert_eq!(begun.rng.gen::<u64>(), rng.gen::<u64>());
+            let lazy = begin_lazy("t", 5, 9, options);
+            assert_eq!(lazy.trace.to_string(), begun.trace);
+            assert_eq!(lazy.language, begun.language);
         }
     }
 

@@ -15,7 +15,7 @@ use crate::extract;
 use crate::grid_text;
 use crate::instance::{Gold, Instance, Metadata};
 use crate::language::{fill_with, pick, Bilingual};
-use crate::puzzle::{self, Begun, GenOptions, Judgement, Puzzle};
+use crate::puzzle::{self, GenOptions, Judgement, LazyBegun, Puzzle};
 use crate::pyliteral::{self, PyValue};
 
 const ID: &str = "campsite";
@@ -541,12 +541,12 @@ impl Puzzle for Campsite {
         index: u64,
         options: GenOptions,
     ) -> Result<Instance, SynlogicError> {
-        let Begun {
+        let LazyBegun {
             level,
             mut rng,
             language,
             trace,
-        } = puzzle::begin(ID, seed, index, options);
+        } = puzzle::begin_lazy(ID, seed, index, options);
         let (n, m, density) = level.pick(&LEVELS);
         let tree_count = ((n * m) as f64 * density) as usize;
         let mut solved = None;
@@ -617,14 +617,24 @@ impl Puzzle for Campsite {
         fill_with(&mut question, counts, write);
         question.push_str("\n\n");
         question.push_str(format);
+        // The record may be held (a batch, the bench): keep only the bytes it uses.
+        question.shrink_to_fit();
+        let kept: Vec<Cell> = solution.cells[..n * m].to_vec();
         Ok(Instance {
             question,
             answer: Value::String(String::new()),
             difficulty: level,
             metadata: Metadata::lazy(move || {
+                let mut solution = Layout {
+                    n,
+                    m,
+                    cells: [Cell::Empty; GEN_CELLS],
+                };
+                solution.cells[..n * m].copy_from_slice(&kept);
+                let (rows, cols) = solution.counts();
                 let list = |v: &[u8]| Value::Array(v.iter().map(|&c| Value::from(c)).collect());
                 json!({
-                    "trace_id": trace,
+                    "trace_id": trace.to_string(),
                     "grid": solution.symbols(false),
                     "solution": solution.symbols(true),
                     "row_constraints": list(&rows[..n]),

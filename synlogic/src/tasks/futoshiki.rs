@@ -16,7 +16,7 @@ use crate::grid_text;
 use crate::instance::{rlvr_meta, Gold, Instance, Metadata};
 use crate::language::{fill_into, pick, Bilingual};
 use crate::latin::{self, Rules};
-use crate::puzzle::{self, Begun, GenOptions, Judgement, Puzzle};
+use crate::puzzle::{self, GenOptions, Judgement, LazyBegun, Puzzle};
 
 const ID: &str = "futoshiki";
 
@@ -237,6 +237,38 @@ fn response_grid(response: &str) -> Result<Vec<Vec<i64>>, Judgement> {
     })
 }
 
+/// How many adjacent pairs a generated grid can have.
+const GEN_PAIRS: usize = 2 * GEN_SIDE * (GEN_SIDE - 1);
+
+/// Adjacent pairs of cells (row-major numbers), each cell's right neighbour then its down neighbour:
+/// the pairs a sign may sit between, in the order the generator samples them; and their count.
+fn adjacent_pairs(n: usize) -> ([(u8, u8); GEN_PAIRS], usize) {
+    let mut pairs = [(0, 0); GEN_PAIRS];
+    let mut len = 0;
+    for cell in 0..n * n {
+        let (r, c) = (cell / n, cell % n);
+        if c + 1 < n {
+            pairs[len] = (cell as u8, (cell + 1) as u8);
+            len += 1;
+        }
+        if r + 1 < n {
+            pairs[len] = (cell as u8, (cell + n) as u8);
+            len += 1;
+        }
+    }
+    (pairs, len)
+}
+
+/// The sign on pair `k`, pointing the way the solution does.
+fn sign_at(pairs: &[(u8, u8)], n: usize, solution: &[u8], k: usize) -> Sign {
+    let (a, b) = (usize::from(pairs[k].0), usize::from(pairs[k].1));
+    Sign {
+        a: (a / n, a % n),
+        b: (b / n, b % n),
+        greater: solution[a] > solution[b],
+    }
+}
+
 fn constraints_json(signs: &[Sign]) -> Value {
     let pair = |(r, c): (usize, usize)| Value::Array(vec![Value::from(r), Value::from(c)]);
     Value::Array(
@@ -273,39 +305,17 @@ impl Puzzle for Futoshiki {
         index: u64,
         options: GenOptions,
     ) -> Result<Instance, SynlogicError> {
-        let Begun {
+        let LazyBegun {
             level,
             mut rng,
             language,
             trace,
-        } = puzzle::begin(ID, seed, index, options);
+        } = puzzle::begin_lazy(ID, seed, index, options);
         let (n, num_signs, num_givens) = level.pick(&LEVELS);
         let solution = latin::random_square(n, &mut rng);
-        // Adjacent pairs (row-major cells): each cell's right neighbour, then its down neighbour.
-        let mut pairs = [(0u8, 0u8); 2 * GEN_SIDE * (GEN_SIDE - 1)];
-        let mut n_pairs = 0;
-        for cell in 0..n * n {
-            let (r, c) = (cell / n, cell % n);
-            if c + 1 < n {
-                pairs[n_pairs] = (cell as u8, (cell + 1) as u8);
-                n_pairs += 1;
-            }
-            if r + 1 < n {
-                pairs[n_pairs] = (cell as u8, (cell + n) as u8);
-                n_pairs += 1;
-            }
-        }
-        let signs: Vec<Sign> = sample(&mut rng, n_pairs, num_signs.min(n_pairs))
-            .into_iter()
-            .map(|k| {
-                let (a, b) = (usize::from(pairs[k].0), usize::from(pairs[k].1));
-                Sign {
-                    a: (a / n, a % n),
-                    b: (b / n, b % n),
-                    greater: solution[a] > solution[b],
-                }
-            })
-            .collect();
+        let (pairs, n_pairs) = adjacent_pairs(n);
+        // The signs, as indices into the pairs: their direction is read off the solution.
+        let picked = sample(&mut rng, n_pairs, num_signs.min(n_pairs));
         let given_cells = sample(&mut rng, n * n, num_givens.min(n * n));
         let mut masked = [0u8; GEN_SIDE * GEN_SIDE];
         for cell in given_cells.iter() {
@@ -318,7 +328,7 @@ impl Puzzle for Futoshiki {
         let rules = pick(&mut rng, RULES, language);
         let format = FORMAT.get(language);
         let mut question = String::with_capacity(
-            intro.len() + rules.len() + format.len() + 2 * n * n + 16 * signs.len() + 64,
+            intro.len() + rules.len() + format.len() + 2 * n * n + 16 * picked.len() + 64,
         );
         fill_into(&mut question, intro, &vars);
         question.push('\n');
@@ -334,7 +344,11 @@ impl Puzzle for Futoshiki {
             "Inequality constraints:"
         });
         question.push('\n');
-        for (k, s) in signs.iter().enumerate() {
+        for (k, s) in picked
+            .iter()
+            .map(|k| sign_at(&pairs, n, &solution, k))
+            .enumerate()
+        {
             if k > 0 {
                 question.push('\n');
             }
@@ -355,9 +369,9 @@ impl Puzzle for Futoshiki {
         let metadata = Metadata::lazy(move || {
             let pair = |r: usize, c: usize| Value::Array(vec![Value::from(r), Value::from(c)]);
             let mut metadata = Map::with_capacity(8);
-            metadata.insert("trace_id".into(), Value::String(trace));
+            metadata.insert("trace_id".into(), Value::from(trace));
             metadata.insert("grid_size".into(), Value::from(n));
-            metadata.insert("num_inequality_signs".into(), Value::from(signs.len()));
+            metadata.insert("num_inequality_signs".into(), Value::from(picked.len()));
             metadata.insert(
                 "num_prefilled_coords".into(),
                 Value::from(given_cells.len()),
@@ -375,6 +389,11 @@ impl Puzzle for Futoshiki {
                         .collect(),
                 ),
             );
+            let (pairs, _) = adjacent_pairs(n);
+            let signs: Vec<Sign> = picked
+                .iter()
+                .map(|k| sign_at(&pairs, n, &solution, k))
+                .collect();
             metadata.insert("constraints".into(), constraints_json(&signs));
             metadata.insert(
                 "rlvr".into(),
@@ -382,6 +401,8 @@ impl Puzzle for Futoshiki {
             );
             Value::Object(metadata)
         });
+        // The record may be held (a batch, the bench): keep only the bytes it uses.
+        question.shrink_to_fit();
         Ok(Instance {
             question,
             answer,

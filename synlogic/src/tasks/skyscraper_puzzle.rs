@@ -15,7 +15,7 @@ use crate::grid_text;
 use crate::instance::{rlvr_meta, Gold, Instance, Metadata};
 use crate::language::{fill_into, pick, Bilingual, Language};
 use crate::latin::{self, Rules};
-use crate::puzzle::{self, Begun, GenOptions, Judgement, Puzzle};
+use crate::puzzle::{self, GenOptions, Judgement, LazyBegun, Puzzle};
 use crate::pyliteral;
 
 const ID: &str = "skyscraper_puzzle";
@@ -266,12 +266,12 @@ impl Puzzle for SkyscraperPuzzle {
         index: u64,
         options: GenOptions,
     ) -> Result<Instance, SynlogicError> {
-        let Begun {
+        let LazyBegun {
             level,
             mut rng,
             language,
             trace,
-        } = puzzle::begin(ID, seed, index, options);
+        } = puzzle::begin_lazy(ID, seed, index, options);
         let (n, num_shown) = level.pick(&LEVELS);
         let cells = latin::random_square(n, &mut rng);
         let clues = Clues::of_cells(&cells, n);
@@ -299,8 +299,9 @@ impl Puzzle for SkyscraperPuzzle {
         question.push_str("\n\n");
         question.push_str(format);
         let metadata = Metadata::lazy(move || {
+            let clues = Clues::of_cells(&cells, n);
             let mut metadata = Map::with_capacity(9);
-            metadata.insert("trace_id".into(), Value::String(trace));
+            metadata.insert("trace_id".into(), Value::from(trace));
             metadata.insert("n".into(), Value::from(n));
             let flat: Vec<i64> = cells.iter().map(|&v| i64::from(v)).collect();
             metadata.insert("solved_grid".into(), grid_text::int_rows_value(&flat, n));
@@ -336,6 +337,8 @@ impl Puzzle for SkyscraperPuzzle {
             );
             Value::Object(metadata)
         });
+        // The record may be held (a batch, the bench): keep only the bytes it uses.
+        question.shrink_to_fit();
         Ok(Instance {
             question,
             answer: Value::String(String::new()),

@@ -18,7 +18,7 @@ use crate::extract;
 use crate::grid_text;
 use crate::instance::{Gold, Instance, Metadata};
 use crate::language::{fill_into, pick, Bilingual};
-use crate::puzzle::{self, Begun, GenOptions, Judgement, Puzzle};
+use crate::puzzle::{self, GenOptions, Judgement, LazyBegun, Puzzle};
 use crate::pyliteral::{self, PyValue};
 
 const ID: &str = "star_placement_puzzle";
@@ -376,12 +376,12 @@ impl Puzzle for StarPlacementPuzzle {
         index: u64,
         options: GenOptions,
     ) -> Result<Instance, SynlogicError> {
-        let Begun {
+        let LazyBegun {
             level,
             mut rng,
             language,
             trace,
-        } = puzzle::begin(ID, seed, index, options);
+        } = puzzle::begin_lazy(ID, seed, index, options);
         let n = level.pick(&LEVELS);
         let planted = plant_stars(&mut rng, n).ok_or_else(|| SynlogicError::Generation {
             task: ID,
@@ -448,11 +448,16 @@ impl Puzzle for StarPlacementPuzzle {
             }
         }
         answer.push_str("]]");
+        // What the metadata is built from, in one small buffer: the regions, then the stars.
+        let kept: Vec<u8> = label[..n * n].iter().chain(stars).copied().collect();
+        // The record may be held (a batch, the bench): keep only the bytes it uses.
+        question.shrink_to_fit();
         Ok(Instance {
             question,
             answer: Value::String(answer),
             difficulty: level,
             metadata: Metadata::lazy(move || {
+                let (label, stars) = kept.split_at(n * n);
                 let region_grid: Vec<Vec<String>> = (0..n)
                     .map(|i| {
                         (0..n)
@@ -460,13 +465,13 @@ impl Puzzle for StarPlacementPuzzle {
                             .collect()
                     })
                     .collect();
-                let solution: Vec<[usize; 2]> = planted[..n]
+                let solution: Vec<[usize; 2]> = stars
                     .iter()
                     .enumerate()
                     .map(|(r, &c)| [r + 1, usize::from(c) + 1])
                     .collect();
                 json!({
-                    "trace_id": trace,
+                    "trace_id": trace.to_string(),
                     "n": n,
                     "k": K,
                     "region_nums": n,
