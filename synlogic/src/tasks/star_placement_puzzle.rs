@@ -127,37 +127,36 @@ fn plant_stars(rng: &mut impl Rng, n: usize) -> Option<[u8; GEN_SIDE]> {
 }
 
 /// Grows one region from each star over the other cells (random frontier growth, 4-connected).
-/// Region r is grown from the star of row r; the result is the row-major region of every cell.
+/// Region r is grown from the star of row r; the result is the region of every cell, the cell in
+/// row i, column j at `i * GEN_SIDE + j` (a fixed stride: no division in the loop).
 fn grow_regions(rng: &mut impl Rng, n: usize, stars: &[u8]) -> [u8; GEN_SIDE * GEN_SIDE] {
     const NONE: u8 = u8::MAX;
-    let mut label = [NONE; GEN_SIDE * GEN_SIDE];
-    // Row-major cells whose neighbours may still be free.
-    let mut frontier = [0u16; GEN_SIDE * GEN_SIDE];
+    const S: usize = GEN_SIDE;
+    let mut label = [NONE; S * S];
+    // Cells whose neighbours may still be free.
+    let mut frontier = [0u8; S * S];
     let mut len = 0;
     for (r, &c) in stars.iter().enumerate() {
-        let cell = r * n + usize::from(c);
+        let cell = r * S + usize::from(c);
         label[cell] = r as u8;
-        frontier[len] = cell as u16;
+        frontier[len] = cell as u8;
         len += 1;
     }
     while len > 0 {
         let at = rng.gen_range(0..len);
         let cell = usize::from(frontier[at]);
-        let (i, j) = (cell / n, cell % n);
+        let (i, j) = (cell / S, cell % S);
         // Up, left, down, right: the order the draw below indexes.
-        let mut free = [0u16; 4];
+        let mut free = [0u8; 4];
         let mut n_free = 0;
-        for next in [
-            i.checked_sub(1).map(|i| i * n + j),
-            j.checked_sub(1).map(|j| i * n + j),
-            (i + 1 < n).then_some((i + 1) * n + j),
-            (j + 1 < n).then_some(i * n + j + 1),
-        ]
-        .into_iter()
-        .flatten()
-        {
-            if label[next] == NONE {
-                free[n_free] = next as u16;
+        for (open, next) in [
+            (i > 0, cell.wrapping_sub(S)),
+            (j > 0, cell.wrapping_sub(1)),
+            (i + 1 < n, cell + S),
+            (j + 1 < n, cell + 1),
+        ] {
+            if open && label[next] == NONE {
+                free[n_free] = next as u8;
                 n_free += 1;
             }
         }
@@ -169,7 +168,7 @@ fn grow_regions(rng: &mut impl Rng, n: usize, stars: &[u8]) -> [u8; GEN_SIDE * G
         }
         let next = usize::from(free[rng.gen_range(0..n_free)]);
         label[next] = label[cell];
-        frontier[len] = next as u16;
+        frontier[len] = next as u8;
         len += 1;
     }
     // The grid is connected, so growth reaches every cell.
@@ -391,7 +390,7 @@ impl Puzzle for StarPlacementPuzzle {
         })?;
         let stars = &planted[..n];
         let label = grow_regions(&mut rng, n, stars);
-        let nodes = first_solution_nodes(n, n, |row, c| usize::from(label[row * n + c]));
+        let nodes = first_solution_nodes(n, n, |row, c| usize::from(label[row * GEN_SIDE + c]));
         let n_text = grid_text::small_int(n);
         let k_text = grid_text::small_int(K);
         let vars = [("n", &*n_text), ("k", &*k_text)];
@@ -414,7 +413,7 @@ impl Puzzle for StarPlacementPuzzle {
                     question.push(',');
                 }
                 question.push('"');
-                question.push(region_letter(usize::from(label[i * n + j])));
+                question.push(region_letter(usize::from(label[i * GEN_SIDE + j])));
                 question.push('"');
             }
             question.push(']');
@@ -429,7 +428,7 @@ impl Puzzle for StarPlacementPuzzle {
         for region in 0..n {
             let mut named = false;
             for (r, &c) in stars.iter().enumerate() {
-                if usize::from(label[r * n + usize::from(c)]) != region {
+                if usize::from(label[r * GEN_SIDE + usize::from(c)]) != region {
                     continue;
                 }
                 if !named {
@@ -449,7 +448,11 @@ impl Puzzle for StarPlacementPuzzle {
         }
         answer.push_str("]]");
         // What the metadata is built from, in one small buffer: the regions, then the stars.
-        let kept: Vec<u8> = label[..n * n].iter().chain(stars).copied().collect();
+        let kept: Vec<u8> = (0..n)
+            .flat_map(|i| label[i * GEN_SIDE..i * GEN_SIDE + n].iter())
+            .chain(stars)
+            .copied()
+            .collect();
         // The record may be held (a batch, the bench): keep only the bytes it uses.
         question.shrink_to_fit();
         Ok(Instance {
