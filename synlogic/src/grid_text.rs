@@ -1,5 +1,7 @@
 //! Small renderers shared by the grid puzzles' prompts and records.
 
+use std::borrow::Cow;
+
 use serde_json::Value;
 
 /// Rows of cells joined by spaces, one row per line; 0 renders as `X`.
@@ -41,7 +43,7 @@ pub fn bracket_rows(grid: &[u8], n: usize) -> String {
 pub fn json_rows(grid: &[u8], n: usize) -> Value {
     Value::Array(
         grid.chunks(n)
-            .map(|row| Value::from(row.to_vec()))
+            .map(|row| Value::Array(row.iter().map(|&v| Value::from(v)).collect()))
             .collect(),
     )
 }
@@ -58,8 +60,32 @@ pub fn read_int_rows(value: &Value) -> Option<Vec<Vec<i64>>> {
 // Appending writers for the generators' hot path: each prompt is built in one buffer, numbers written
 // without `fmt` (a `to_string` per cell was a large share of generating a small puzzle).
 
+/// The decimal form of `v`, borrowed from a table for the small numbers that fill templates (grid
+/// sides, counts), so a prompt needs no allocation for them.
+pub fn small_int(v: usize) -> Cow<'static, str> {
+    const SMALL: [&str; 33] = [
+        "0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14", "15", "16",
+        "17", "18", "19", "20", "21", "22", "23", "24", "25", "26", "27", "28", "29", "30", "31",
+        "32",
+    ];
+    match SMALL.get(v) {
+        Some(&s) => Cow::Borrowed(s),
+        None => Cow::Owned(v.to_string()),
+    }
+}
+
 /// Appends the decimal form of `v`, as `to_string` writes it.
 pub fn push_int(out: &mut String, v: i64) {
+    // Most numbers in a prompt have one or two digits.
+    if (0..10).contains(&v) {
+        out.push(char::from(b'0' + v as u8));
+        return;
+    }
+    if (10..100).contains(&v) {
+        out.push(char::from(b'0' + (v / 10) as u8));
+        out.push(char::from(b'0' + (v % 10) as u8));
+        return;
+    }
     let mut buf = [0u8; 20];
     let mut i = buf.len();
     let mut u = v.unsigned_abs();
@@ -141,7 +167,7 @@ mod tests {
 
     #[test]
     fn writers_match_the_fmt_forms() {
-        for v in [0, 7, -7, 10, 99, 12345, i64::MIN, i64::MAX] {
+        for v in [0, 7, 9, -7, 10, 42, 99, 100, -99, 12345, i64::MIN, i64::MAX] {
             let mut s = String::new();
             push_int(&mut s, v);
             assert_eq!(s, v.to_string());
@@ -159,5 +185,8 @@ mod tests {
         assert_eq!(s, "1 2 3\n4 X 6");
         assert_eq!(int_rows_value(&grid, 3), serde_json::json!(rows));
         assert_eq!(masked_rows(&[1, 0, 12, 3], 2), "1 X\n12 3");
+        for v in [0, 9, 32, 33, 1000] {
+            assert_eq!(small_int(v), v.to_string());
+        }
     }
 }

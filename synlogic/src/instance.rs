@@ -175,23 +175,47 @@ pub fn rlvr_meta(
 /// A deterministic UUID-v4-shaped trace id drawn from the task's stream, standing in for SynLogic's
 /// `uuid.uuid4()` (which is random and would make outputs differ run to run).
 pub fn trace_id(rng: &mut TaskRng) -> String {
-    let mut bytes: [u8; 16] = rng.gen();
-    bytes[6] = (bytes[6] & 0x0f) | 0x40;
-    bytes[8] = (bytes[8] & 0x3f) | 0x80;
-    // Written into a fixed buffer: one allocation instead of one `format!` per byte (this sat on the
-    // hot path of every generator).
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut out = [b'-'; 36];
-    let mut pos = 0;
-    for (i, b) in bytes.iter().enumerate() {
-        if matches!(i, 4 | 6 | 8 | 10) {
-            pos += 1;
-        }
-        out[pos] = HEX[usize::from(b >> 4)];
-        out[pos + 1] = HEX[usize::from(b & 0x0f)];
-        pos += 2;
+    TraceId::draw(rng).to_string()
+}
+
+/// A trace id's 16 bytes, drawn at generation and formatted (as [`trace_id`]) only when the
+/// metadata is built: a record kept in memory holds 16 bytes instead of a 36-byte string.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TraceId([u8; 16]);
+
+impl TraceId {
+    /// Draws the bytes (the same draws as [`trace_id`]) and sets the UUID-v4 version and variant.
+    pub fn draw(rng: &mut TaskRng) -> Self {
+        let mut bytes: [u8; 16] = rng.gen();
+        bytes[6] = (bytes[6] & 0x0f) | 0x40;
+        bytes[8] = (bytes[8] & 0x3f) | 0x80;
+        TraceId(bytes)
     }
-    out.iter().map(|&b| char::from(b)).collect()
+}
+
+impl std::fmt::Display for TraceId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Written into a fixed buffer: one allocation instead of one `format!` per byte.
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let mut out = [b'-'; 36];
+        let mut pos = 0;
+        for (i, b) in self.0.iter().enumerate() {
+            if matches!(i, 4 | 6 | 8 | 10) {
+                pos += 1;
+            }
+            out[pos] = HEX[usize::from(b >> 4)];
+            out[pos + 1] = HEX[usize::from(b & 0x0f)];
+            pos += 2;
+        }
+        // ASCII hex digits and dashes: always UTF-8.
+        f.write_str(std::str::from_utf8(&out).unwrap_or_default())
+    }
+}
+
+impl From<TraceId> for Value {
+    fn from(id: TraceId) -> Value {
+        Value::String(id.to_string())
+    }
 }
 
 #[cfg(test)]

@@ -62,6 +62,24 @@ pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
 
 /// [`fill`], appending to `out`: the generators build their whole prompt in one buffer.
 pub fn fill_into(out: &mut String, template: &str, values: &[(&str, &str)]) {
+    fill_with(out, template, |key, out| {
+        match values.iter().find(|(k, _)| *k == key) {
+            Some((_, v)) => {
+                out.push_str(v);
+                true
+            }
+            None => false,
+        }
+    });
+}
+
+/// [`fill_into`] with the values written by `write(key, out)`, which returns false for an unknown
+/// key: a list or grid goes straight into the prompt, with no string of its own.
+pub fn fill_with(
+    out: &mut String,
+    template: &str,
+    mut write: impl FnMut(&str, &mut String) -> bool,
+) {
     let mut rest = template;
     while let Some(open) = rest.find('{') {
         out.push_str(&rest[..open]);
@@ -69,13 +87,10 @@ pub fn fill_into(out: &mut String, template: &str, values: &[(&str, &str)]) {
         match after.find('}') {
             Some(close) => {
                 let key = &after[..close];
-                match values.iter().find(|(k, _)| *k == key) {
-                    Some((_, v)) => out.push_str(v),
-                    None => {
-                        out.push('{');
-                        out.push_str(key);
-                        out.push('}');
-                    }
+                if !write(key, out) {
+                    out.push('{');
+                    out.push_str(key);
+                    out.push('}');
                 }
                 rest = &after[close + 1..];
             }
@@ -98,5 +113,13 @@ mod tests {
             fill("a {x} b {y} {", &[("x", "1")]),
             "a 1 b {y} {".to_owned()
         );
+        let mut out = String::new();
+        fill_with(&mut out, "[{x}|{y}]", |key, out| {
+            key == "x" && {
+                out.push_str("12");
+                true
+            }
+        });
+        assert_eq!(out, "[12|{y}]");
     }
 }

@@ -1,12 +1,13 @@
 //! The `Puzzle` trait: one implementation per SynLogic task, in `tasks/<task>.rs`.
 
-use rlvr_envs::seed::{task_rng, TaskRng};
+use rand::SeedableRng;
+use rlvr_envs::seed::TaskRng;
 use rlvr_envs::Verdict;
 use serde::Serialize;
 
 use crate::difficulty::Difficulty;
 use crate::error::SynlogicError;
-use crate::instance::{trace_id, Gold, Instance};
+use crate::instance::{Gold, Instance, TraceId};
 use crate::language::Language;
 
 /// A verifier's judgement of one response: the verdict and why.
@@ -112,11 +113,35 @@ pub struct Begun {
 
 /// Starts instance `index` of stream `seed` for task `task`: see [`Begun`].
 pub fn begin(task: &str, seed: u64, index: u64, options: GenOptions) -> Begun {
+    let LazyBegun {
+        level,
+        rng,
+        language,
+        trace,
+    } = begin_lazy(task, seed, index, options);
+    Begun {
+        level,
+        rng,
+        language,
+        trace: trace.to_string(),
+    }
+}
+
+/// [`Begun`] with the trace id left as its bytes, formatted when the metadata is built.
+pub struct LazyBegun {
+    pub level: Difficulty,
+    pub rng: TaskRng,
+    pub language: Language,
+    pub trace: TraceId,
+}
+
+/// [`begin`], the same draws, keeping the trace id as a [`TraceId`].
+pub fn begin_lazy(task: &str, seed: u64, index: u64, options: GenOptions) -> LazyBegun {
     let level = options.difficulty;
     let mut rng = instance_rng(task, seed, index, level);
     let language = Language::draw(&mut rng, options.language);
-    let trace = trace_id(&mut rng);
-    Begun {
+    let trace = TraceId::draw(&mut rng);
+    LazyBegun {
         level,
         rng,
         language,
@@ -125,12 +150,44 @@ pub fn begin(task: &str, seed: u64, index: u64, options: GenOptions) -> Begun {
 }
 
 /// The random stream of one instance: separated by task and difficulty, so levels do not share draws.
+///
+/// The same stream as `task_rng(&format!("synlogic/{task}/d{level}"), seed, index)`, without building
+/// the salt string: its FNV-1a hash is taken piece by piece (this runs once per generated instance).
 pub fn instance_rng(task: &str, seed: u64, index: u64, difficulty: Difficulty) -> TaskRng {
-    task_rng(
-        &format!("synlogic/{task}/d{}", difficulty.level()),
-        seed,
-        index,
-    )
+    let level = difficulty.level();
+    let mut h = FNV_OFFSET;
+    for part in [b"synlogic/".as_slice(), task.as_bytes(), b"/d"] {
+        h = fnv1a(h, part);
+    }
+    h = if level >= 10 {
+        fnv1a(h, &[b'0' + level / 10, b'0' + level % 10])
+    } else {
+        fnv1a(h, &[b'0' + level])
+    };
+    // As `rlvr_envs::seed::task_rng` from here on (pinned by a test below).
+    let a = splitmix64(seed ^ h);
+    let b = splitmix64(a ^ index.wrapping_mul(0xd1b5_4a32_d192_ed03));
+    let mut key = [0u8; 32];
+    for (i, chunk) in key.chunks_mut(8).enumerate() {
+        chunk.copy_from_slice(&splitmix64(b.wrapping_add(i as u64)).to_le_bytes());
+    }
+    TaskRng::from_seed(key)
+}
+
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+
+fn fnv1a(mut h: u64, bytes: &[u8]) -> u64 {
+    for &b in bytes {
+        h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+fn splitmix64(mut z: u64) -> u64 {
+    z = z.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
 }
 
 #[cfg(test)]
@@ -151,8 +208,25 @@ mod tests {
             let language = Language::draw(&mut rng, forced);
             assert_eq!(begun.level, level);
             assert_eq!(begun.language, language);
-            assert_eq!(begun.trace, trace_id(&mut rng));
+            assert_eq!(begun.trace, crate::instance::trace_id(&mut rng));
             assert_eq!(begun.rng.gen::<u64>(), rng.gen::<u64>());
+            let lazy = begin_lazy("t", 5, 9, options);
+            assert_eq!(lazy.trace.to_string(), begun.trace);
+            assert_eq!(lazy.language, begun.language);
+        }
+    }
+
+    #[test]
+    fn instance_rng_is_task_rng_over_the_salt_string() {
+        for task in ["survo", "star_placement_puzzle", ""] {
+            for level in Difficulty::all() {
+                for (seed, index) in [(0, 0), (2026, 7), (u64::MAX, 1 << 40)] {
+                    let salt = format!("synlogic/{task}/d{}", level.level());
+                    let mut ours = instance_rng(task, seed, index, level);
+                    let mut theirs = rlvr_envs::seed::task_rng(&salt, seed, index);
+                    assert_eq!(ours.gen::<[u64; 4]>(), theirs.gen::<[u64; 4]>(), "{salt}");
+                }
+            }
         }
     }
 }

@@ -12,9 +12,10 @@ use rlvr_envs::extract::strip_think;
 use crate::difficulty::Difficulty;
 use crate::error::SynlogicError;
 use crate::extract;
+use crate::grid_text;
 use crate::instance::{Gold, Instance, Metadata};
-use crate::language::{fill, pick, Bilingual};
-use crate::puzzle::{self, Begun, GenOptions, Judgement, Puzzle};
+use crate::language::{fill_with, pick, Bilingual};
+use crate::puzzle::{self, GenOptions, Judgement, LazyBegun, Puzzle};
 use crate::pyliteral::{self, PyValue};
 
 const ID: &str = "campsite";
@@ -114,19 +115,95 @@ fn touches_tent(grid: &[Vec<Cell>], (i, j): Pos) -> bool {
     })
 }
 
+/// The most cells, and the longest side, of a generated grid (the largest level): generation works
+/// on fixed buffers.
+const GEN_CELLS: usize = 144;
+const GEN_SIDE: usize = 12;
+const _: () = {
+    let mut k = 0;
+    while k < LEVELS.len() {
+        assert!(LEVELS[k].0 <= GEN_SIDE && LEVELS[k].1 <= GEN_SIDE);
+        assert!(LEVELS[k].0 * LEVELS[k].1 <= GEN_CELLS);
+        k += 1;
+    }
+};
+
+/// A generated grid, row-major on a fixed buffer (no allocation per draw).
+#[derive(Clone, Copy)]
+struct Layout {
+    n: usize,
+    m: usize,
+    cells: [Cell; GEN_CELLS],
+}
+
+impl Layout {
+    fn at(&self, i: usize, j: usize) -> Cell {
+        self.cells[i * self.m + j]
+    }
+
+    /// Whether a tent sits in the 8-neighbourhood of (i, j), as [`touches_tent`].
+    fn touches_tent(&self, i: usize, j: usize) -> bool {
+        (i.saturating_sub(1)..=(i + 1).min(self.n - 1)).any(|r| {
+            (j.saturating_sub(1)..=(j + 1).min(self.m - 1))
+                .any(|c| (r, c) != (i, j) && self.at(r, c) == Cell::Tent)
+        })
+    }
+
+    /// Tents per row and per column.
+    fn counts(&self) -> ([u8; GEN_SIDE], [u8; GEN_SIDE]) {
+        let (mut rows, mut cols) = ([0u8; GEN_SIDE], [0u8; GEN_SIDE]);
+        for i in 0..self.n {
+            for j in 0..self.m {
+                if self.at(i, j) == Cell::Tent {
+                    rows[i] += 1;
+                    cols[j] += 1;
+                }
+            }
+        }
+        (rows, cols)
+    }
+
+    /// The grid as rows of `"T"`, `"C"` and `"X"`; tents read as `"X"` unless `tents`.
+    fn symbols(&self, tents: bool) -> Value {
+        Value::Array(
+            (0..self.n)
+                .map(|i| {
+                    Value::Array(
+                        (0..self.m)
+                            .map(|j| match self.at(i, j) {
+                                Cell::Tent if !tents => Value::from("X"),
+                                c => Value::from(c.symbol()),
+                            })
+                            .collect(),
+                    )
+                })
+                .collect(),
+        )
+    }
+}
+
 /// SynLogic's planting rule: visit cells in random order and plant a tree where there is none yet
 /// and an orthogonal neighbour is still empty.
-fn plant_trees(rng: &mut impl Rng, n: usize, m: usize, count: usize) -> Vec<Vec<Cell>> {
-    let mut grid = vec![vec![Cell::Empty; m]; n];
-    let mut cells: Vec<Pos> = (0..n).flat_map(|i| (0..m).map(move |j| (i, j))).collect();
-    cells.shuffle(rng);
+fn plant_trees(rng: &mut impl Rng, n: usize, m: usize, count: usize) -> Layout {
+    let mut grid = Layout {
+        n,
+        m,
+        cells: [Cell::Empty; GEN_CELLS],
+    };
+    // Row-major cell numbers: shuffled like a list of (row, column) pairs, the same draws.
+    let mut order = [0u8; GEN_CELLS];
+    for (k, cell) in order[..n * m].iter_mut().enumerate() {
+        *cell = k as u8;
+    }
+    order[..n * m].shuffle(rng);
     let mut planted = 0;
-    for (i, j) in cells {
+    for &cell in &order[..n * m] {
         if planted >= count {
             break;
         }
-        if orthogonal(n, m, (i, j)).any(|(a, b)| grid[a][b] == Cell::Empty) {
-            grid[i][j] = Cell::Tree;
+        let (i, j) = (usize::from(cell) / m, usize::from(cell) % m);
+        if orthogonal(n, m, (i, j)).any(|(a, b)| grid.at(a, b) == Cell::Empty) {
+            grid.cells[usize::from(cell)] = Cell::Tree;
             planted += 1;
         }
     }
@@ -135,31 +212,32 @@ fn plant_trees(rng: &mut impl Rng, n: usize, m: usize, count: usize) -> Vec<Vec<
 
 /// Gives each tree (in order) a tent on a random free orthogonal neighbour that touches no other tent,
 /// backtracking; false when none exists within `budget` placements.
-fn pitch_tents(
-    rng: &mut impl Rng,
-    grid: &mut [Vec<Cell>],
-    trees: &[Pos],
-    budget: &mut u64,
-) -> bool {
+fn pitch_tents(rng: &mut impl Rng, grid: &mut Layout, trees: &[u8], budget: &mut u64) -> bool {
     let Some((&tree, rest)) = trees.split_first() else {
         return true;
     };
-    let (n, m) = (grid.len(), grid[0].len());
-    let mut options: Vec<Pos> = orthogonal(n, m, tree).collect();
-    options.shuffle(rng);
-    for (i, j) in options {
-        if grid[i][j] != Cell::Empty || touches_tent(grid, (i, j)) {
+    let (n, m) = (grid.n, grid.m);
+    let mut options = [0u8; 4];
+    let mut len = 0;
+    for (i, j) in orthogonal(n, m, (usize::from(tree) / m, usize::from(tree) % m)) {
+        options[len] = (i * m + j) as u8;
+        len += 1;
+    }
+    options[..len].shuffle(rng);
+    for &cell in &options[..len] {
+        let cell = usize::from(cell);
+        if grid.cells[cell] != Cell::Empty || grid.touches_tent(cell / m, cell % m) {
             continue;
         }
         if *budget == 0 {
             return false;
         }
         *budget -= 1;
-        grid[i][j] = Cell::Tent;
+        grid.cells[cell] = Cell::Tent;
         if pitch_tents(rng, grid, rest, budget) {
             return true;
         }
-        grid[i][j] = Cell::Empty;
+        grid.cells[cell] = Cell::Empty;
     }
     false
 }
@@ -443,12 +521,6 @@ fn solve_nodes(board: &Board) -> u64 {
     search.nodes.min(MAX_NODES)
 }
 
-fn symbols(grid: &[Vec<Cell>]) -> Vec<Vec<&'static str>> {
-    grid.iter()
-        .map(|r| r.iter().map(|c| c.symbol()).collect())
-        .collect()
-}
-
 impl Puzzle for Campsite {
     fn id(&self) -> &'static str {
         ID
@@ -469,23 +541,27 @@ impl Puzzle for Campsite {
         index: u64,
         options: GenOptions,
     ) -> Result<Instance, SynlogicError> {
-        let Begun {
+        let LazyBegun {
             level,
             mut rng,
             language,
             trace,
-        } = puzzle::begin(ID, seed, index, options);
+        } = puzzle::begin_lazy(ID, seed, index, options);
         let (n, m, density) = level.pick(&LEVELS);
         let tree_count = ((n * m) as f64 * density) as usize;
         let mut solved = None;
         for _ in 0..MAX_LAYOUTS {
             let mut grid = plant_trees(&mut rng, n, m, tree_count);
-            let trees: Vec<Pos> = (0..n)
-                .flat_map(|i| (0..m).map(move |j| (i, j)))
-                .filter(|&(i, j)| grid[i][j] == Cell::Tree)
-                .collect();
+            let mut trees = [0u8; GEN_CELLS];
+            let mut planted = 0;
+            for (cell, &c) in grid.cells[..n * m].iter().enumerate() {
+                if c == Cell::Tree {
+                    trees[planted] = cell as u8;
+                    planted += 1;
+                }
+            }
             let mut budget = LAYOUT_SEARCH_NODES;
-            if pitch_tents(&mut rng, &mut grid, &trees, &mut budget) {
+            if pitch_tents(&mut rng, &mut grid, &trees[..planted], &mut budget) {
                 solved = Some(grid);
                 break;
             }
@@ -496,46 +572,73 @@ impl Puzzle for Campsite {
             index,
             message: format!("no tree layout with room for the tents in {MAX_LAYOUTS} draws"),
         })?;
-        let puzzle: Vec<Vec<Cell>> = solution
-            .iter()
-            .map(|r| {
-                r.iter()
-                    .map(|&c| if c == Cell::Tent { Cell::Empty } else { c })
-                    .collect()
-            })
-            .collect();
-        let (rows, cols) = counts(&solution);
-        let (n_text, m_text) = (n.to_string(), m.to_string());
-        let (rows_text, cols_text) = (format!("{rows:?}"), format!("{cols:?}"));
-        let vars = [
-            ("n", n_text.as_str()),
-            ("m", m_text.as_str()),
-            ("rows", rows_text.as_str()),
-            ("cols", cols_text.as_str()),
-        ];
-        let grid_text: Vec<String> = puzzle
-            .iter()
-            .map(|r| r.iter().map(|c| c.symbol()).collect::<Vec<_>>().join(" "))
-            .collect();
-        let question = format!(
-            "{}\n{}\n\n{}\n\n{}\n\n{}",
-            fill(pick(&mut rng, INTROS, language), &vars),
+        let (rows, cols) = solution.counts();
+        let (n_text, m_text) = (grid_text::small_int(n), grid_text::small_int(m));
+        let write = |key: &str, out: &mut String| {
+            match key {
+                "n" => out.push_str(&n_text),
+                "m" => out.push_str(&m_text),
+                "rows" => grid_text::push_list(out, rows[..n].iter().map(|&v| i64::from(v))),
+                "cols" => grid_text::push_list(out, cols[..m].iter().map(|&v| i64::from(v))),
+                _ => return false,
+            }
+            true
+        };
+        let intro = pick(&mut rng, INTROS, language);
+        let (rules, counts, format) = (
             RULES.get(language),
-            grid_text.join("\n"),
-            fill(COUNTS.get(language), &vars),
-            FORMAT.get(language)
+            COUNTS.get(language),
+            FORMAT.get(language),
         );
+        let mut question = String::with_capacity(
+            intro.len() + rules.len() + counts.len() + format.len() + 2 * n * m + 3 * (n + m) + 16,
+        );
+        fill_with(&mut question, intro, write);
+        question.push('\n');
+        question.push_str(rules);
+        question.push_str("\n\n");
+        for i in 0..n {
+            if i > 0 {
+                question.push('\n');
+            }
+            for j in 0..m {
+                if j > 0 {
+                    question.push(' ');
+                }
+                // The puzzle shows the trees only.
+                question.push(if solution.at(i, j) == Cell::Tree {
+                    'T'
+                } else {
+                    'X'
+                });
+            }
+        }
+        question.push_str("\n\n");
+        fill_with(&mut question, counts, write);
+        question.push_str("\n\n");
+        question.push_str(format);
+        // The record may be held (a batch, the bench): keep only the bytes it uses.
+        question.shrink_to_fit();
+        let kept: Vec<Cell> = solution.cells[..n * m].to_vec();
         Ok(Instance {
             question,
             answer: Value::String(String::new()),
             difficulty: level,
             metadata: Metadata::lazy(move || {
+                let mut solution = Layout {
+                    n,
+                    m,
+                    cells: [Cell::Empty; GEN_CELLS],
+                };
+                solution.cells[..n * m].copy_from_slice(&kept);
+                let (rows, cols) = solution.counts();
+                let list = |v: &[u8]| Value::Array(v.iter().map(|&c| Value::from(c)).collect());
                 json!({
-                    "trace_id": trace,
-                    "grid": symbols(&puzzle),
-                    "solution": symbols(&solution),
-                    "row_constraints": rows,
-                    "col_constraints": cols,
+                    "trace_id": trace.to_string(),
+                    "grid": solution.symbols(false),
+                    "solution": solution.symbols(true),
+                    "row_constraints": list(&rows[..n]),
+                    "col_constraints": list(&cols[..m]),
                     "n": n,
                     "m": m,
                     "tree_density": density,

@@ -16,7 +16,7 @@ use crate::grid_text;
 use crate::instance::{rlvr_meta, Gold, Instance, Metadata};
 use crate::language::{fill_into, pick, Bilingual};
 use crate::latin::{self, Rules};
-use crate::puzzle::{self, Begun, GenOptions, Judgement, Puzzle};
+use crate::puzzle::{self, GenOptions, Judgement, LazyBegun, Puzzle};
 
 const ID: &str = "futoshiki";
 
@@ -33,6 +33,16 @@ const LEVELS: [(usize, usize, usize); 10] = [
     (7, 13, 7),
     (8, 18, 8),
 ];
+
+/// The longest side a level draws: generation works on fixed buffers.
+const GEN_SIDE: usize = 8;
+const _: () = {
+    let mut k = 0;
+    while k < LEVELS.len() {
+        assert!(LEVELS[k].0 <= GEN_SIDE);
+        k += 1;
+    }
+};
 
 /// The two grid headers SynLogic's prompts use; its verifier finds the givens under them.
 const GRID_HEADER: Bilingual = Bilingual {
@@ -227,6 +237,38 @@ fn response_grid(response: &str) -> Result<Vec<Vec<i64>>, Judgement> {
     })
 }
 
+/// How many adjacent pairs a generated grid can have.
+const GEN_PAIRS: usize = 2 * GEN_SIDE * (GEN_SIDE - 1);
+
+/// Adjacent pairs of cells (row-major numbers), each cell's right neighbour then its down neighbour:
+/// the pairs a sign may sit between, in the order the generator samples them; and their count.
+fn adjacent_pairs(n: usize) -> ([(u8, u8); GEN_PAIRS], usize) {
+    let mut pairs = [(0, 0); GEN_PAIRS];
+    let mut len = 0;
+    for cell in 0..n * n {
+        let (r, c) = (cell / n, cell % n);
+        if c + 1 < n {
+            pairs[len] = (cell as u8, (cell + 1) as u8);
+            len += 1;
+        }
+        if r + 1 < n {
+            pairs[len] = (cell as u8, (cell + n) as u8);
+            len += 1;
+        }
+    }
+    (pairs, len)
+}
+
+/// The sign on pair `k`, pointing the way the solution does.
+fn sign_at(pairs: &[(u8, u8)], n: usize, solution: &[u8], k: usize) -> Sign {
+    let (a, b) = (usize::from(pairs[k].0), usize::from(pairs[k].1));
+    Sign {
+        a: (a / n, a % n),
+        b: (b / n, b % n),
+        greater: solution[a] > solution[b],
+    }
+}
+
 fn constraints_json(signs: &[Sign]) -> Value {
     let pair = |(r, c): (usize, usize)| Value::Array(vec![Value::from(r), Value::from(c)]);
     Value::Array(
@@ -263,52 +305,38 @@ impl Puzzle for Futoshiki {
         index: u64,
         options: GenOptions,
     ) -> Result<Instance, SynlogicError> {
-        let Begun {
+        let LazyBegun {
             level,
             mut rng,
             language,
             trace,
-        } = puzzle::begin(ID, seed, index, options);
+        } = puzzle::begin_lazy(ID, seed, index, options);
         let (n, num_signs, num_givens) = level.pick(&LEVELS);
         let solution = latin::random_square(n, &mut rng);
-        // Adjacent pairs: right neighbours, then down neighbours.
-        let pairs: Vec<((usize, usize), (usize, usize))> = (0..n)
-            .flat_map(|r| (0..n).map(move |c| (r, c)))
-            .flat_map(|(r, c)| {
-                let right = (c + 1 < n).then_some(((r, c), (r, c + 1)));
-                let down = (r + 1 < n).then_some(((r, c), (r + 1, c)));
-                right.into_iter().chain(down)
-            })
-            .collect();
-        let signs: Vec<Sign> = sample(&mut rng, pairs.len(), num_signs.min(pairs.len()))
-            .into_iter()
-            .map(|k| {
-                let (a, b) = pairs[k];
-                Sign {
-                    a,
-                    b,
-                    greater: solution[a.0 * n + a.1] > solution[b.0 * n + b.1],
-                }
-            })
-            .collect();
-        let given_cells: Vec<usize> = sample(&mut rng, n * n, num_givens.min(n * n)).into_vec();
-        let mut masked = vec![0u8; n * n];
-        for &cell in &given_cells {
+        let (pairs, n_pairs) = adjacent_pairs(n);
+        // The signs, as indices into the pairs: their direction is read off the solution.
+        let picked = sample(&mut rng, n_pairs, num_signs.min(n_pairs));
+        let given_cells = sample(&mut rng, n * n, num_givens.min(n * n));
+        let mut masked = [0u8; GEN_SIDE * GEN_SIDE];
+        for cell in given_cells.iter() {
             masked[cell] = solution[cell];
         }
-        let n_text = n.to_string();
-        let vars = [("n", n_text.as_str())];
+        let n_text = grid_text::small_int(n);
+        let vars = [("n", &*n_text)];
         // The prompt is written into one buffer, in the order the template draws are made.
         let intro = pick(&mut rng, INTROS, language);
         let rules = pick(&mut rng, RULES, language);
-        let mut question = String::with_capacity(1024 + 16 * signs.len());
+        let format = FORMAT.get(language);
+        let mut question = String::with_capacity(
+            intro.len() + rules.len() + format.len() + 2 * n * n + 16 * picked.len() + 64,
+        );
         fill_into(&mut question, intro, &vars);
         question.push('\n');
         fill_into(&mut question, rules, &vars);
         question.push_str("\n\n");
         question.push_str(GRID_HEADER.get(language));
         question.push('\n');
-        grid_text::push_masked_rows(&mut question, &masked, n);
+        grid_text::push_masked_rows(&mut question, &masked[..n * n], n);
         question.push_str("\n\n");
         question.push_str(if language.is_chinese() {
             "不等式约束："
@@ -316,7 +344,11 @@ impl Puzzle for Futoshiki {
             "Inequality constraints:"
         });
         question.push('\n');
-        for (k, s) in signs.iter().enumerate() {
+        for (k, s) in picked
+            .iter()
+            .map(|k| sign_at(&pairs, n, &solution, k))
+            .enumerate()
+        {
             if k > 0 {
                 question.push('\n');
             }
@@ -332,31 +364,36 @@ impl Puzzle for Futoshiki {
             cell(&mut question, s.b);
         }
         question.push_str("\n\n");
-        question.push_str(FORMAT.get(language));
+        question.push_str(format);
         let answer = grid_text::json_rows(&solution, n);
         let metadata = Metadata::lazy(move || {
             let pair = |r: usize, c: usize| Value::Array(vec![Value::from(r), Value::from(c)]);
             let mut metadata = Map::with_capacity(8);
-            metadata.insert("trace_id".into(), Value::String(trace));
+            metadata.insert("trace_id".into(), Value::from(trace));
             metadata.insert("grid_size".into(), Value::from(n));
-            metadata.insert("num_inequality_signs".into(), Value::from(signs.len()));
+            metadata.insert("num_inequality_signs".into(), Value::from(picked.len()));
             metadata.insert(
                 "num_prefilled_coords".into(),
                 Value::from(given_cells.len()),
             );
             metadata.insert(
                 "prefilled_coords".into(),
-                Value::Array(given_cells.iter().map(|&c| pair(c / n, c % n)).collect()),
+                Value::Array(given_cells.iter().map(|c| pair(c / n, c % n)).collect()),
             );
             metadata.insert(
                 "prefilled_values".into(),
                 Value::Array(
                     given_cells
                         .iter()
-                        .map(|&c| Value::from(solution[c]))
+                        .map(|c| Value::from(solution[c]))
                         .collect(),
                 ),
             );
+            let (pairs, _) = adjacent_pairs(n);
+            let signs: Vec<Sign> = picked
+                .iter()
+                .map(|k| sign_at(&pairs, n, &solution, k))
+                .collect();
             metadata.insert("constraints".into(), constraints_json(&signs));
             metadata.insert(
                 "rlvr".into(),
@@ -364,6 +401,8 @@ impl Puzzle for Futoshiki {
             );
             Value::Object(metadata)
         });
+        // The record may be held (a batch, the bench): keep only the bytes it uses.
+        question.shrink_to_fit();
         Ok(Instance {
             question,
             answer,

@@ -15,7 +15,7 @@ use crate::grid_text;
 use crate::instance::{rlvr_meta, Gold, Instance, Metadata};
 use crate::language::{fill_into, pick, Bilingual, Language};
 use crate::latin::{self, Rules};
-use crate::puzzle::{self, Begun, GenOptions, Judgement, Puzzle};
+use crate::puzzle::{self, GenOptions, Judgement, LazyBegun, Puzzle};
 use crate::pyliteral;
 
 const ID: &str = "skyscraper_puzzle";
@@ -80,27 +80,42 @@ fn visible(heights: impl Iterator<Item = i64>) -> i64 {
 }
 
 /// The clues of a board: top and bottom per column, left and right per row.
-#[derive(Debug, Clone)]
+/// The largest side a record may claim (and the clue arrays' length).
+const MAX_N: usize = 16;
+
+/// The four rows of clues; entries past `n` are 0.
+#[derive(Debug, Clone, Copy)]
 struct Clues {
-    top: Vec<i64>,
-    bottom: Vec<i64>,
-    left: Vec<i64>,
-    right: Vec<i64>,
+    top: [i64; MAX_N],
+    bottom: [i64; MAX_N],
+    left: [i64; MAX_N],
+    right: [i64; MAX_N],
 }
 
 impl Clues {
     fn of(grid: &[Vec<i64>], n: usize) -> Clues {
-        let col = |c: usize| (0..n).map(move |r| grid[r][c]);
-        Clues {
-            top: (0..n).map(|c| visible(col(c))).collect(),
-            bottom: (0..n)
-                .map(|c| visible((0..n).rev().map(|r| grid[r][c])))
-                .collect(),
-            left: (0..n).map(|r| visible(grid[r].iter().copied())).collect(),
-            right: (0..n)
-                .map(|r| visible(grid[r].iter().rev().copied()))
-                .collect(),
+        Clues::from_cells(n, |r, c| grid[r][c])
+    }
+
+    /// The clues of a row-major square (the generator's own grid).
+    fn of_cells(cells: &[u8], n: usize) -> Clues {
+        Clues::from_cells(n, |r, c| i64::from(cells[r * n + c]))
+    }
+
+    fn from_cells(n: usize, at: impl Fn(usize, usize) -> i64) -> Clues {
+        let mut clues = Clues {
+            top: [0; MAX_N],
+            bottom: [0; MAX_N],
+            left: [0; MAX_N],
+            right: [0; MAX_N],
+        };
+        for k in 0..n.min(MAX_N) {
+            clues.top[k] = visible((0..n).map(|r| at(r, k)));
+            clues.bottom[k] = visible((0..n).rev().map(|r| at(r, k)));
+            clues.left[k] = visible((0..n).map(|c| at(k, c)));
+            clues.right[k] = visible((0..n).rev().map(|c| at(k, c)));
         }
+        clues
     }
 }
 
@@ -137,14 +152,21 @@ fn read_board(gold: Gold<'_>) -> Result<Board, SynlogicError> {
         .and_then(Value::as_u64)
         .filter(|n| (1..=16).contains(n))
         .ok_or_else(|| bad("metadata.n", "expected an integer 1..=16"))? as usize;
-    let side = |key: &'static str| -> Result<Vec<i64>, SynlogicError> {
-        m.get(key)
+    let side = |key: &'static str| -> Result<[i64; MAX_N], SynlogicError> {
+        let mut side = [0; MAX_N];
+        let values = m
+            .get(key)
             .and_then(Value::as_array)
             .filter(|a| a.len() == n)
-            .and_then(|a| a.iter().map(Value::as_i64).collect())
             .ok_or_else(|| {
                 SynlogicError::bad_record(ID, "metadata", format!("`{key}` is not {n} integers"))
-            })
+            })?;
+        for (slot, v) in side.iter_mut().zip(values) {
+            *slot = v.as_i64().ok_or_else(|| {
+                SynlogicError::bad_record(ID, "metadata", format!("`{key}` is not {n} integers"))
+            })?;
+        }
+        Ok(side)
     };
     let clues = Clues {
         top: side("top")?,
@@ -198,7 +220,7 @@ fn response_grid(response: &str) -> Result<Vec<Vec<i64>>, Judgement> {
 }
 
 /// Appends the four clue lines of the prompt.
-fn push_clue_lines(out: &mut String, clues: &Clues, language: Language) {
+fn push_clue_lines(out: &mut String, clues: &Clues, n: usize, language: Language) {
     let labels = match language {
         Language::En => [
             "Top (columns left to right)",
@@ -220,7 +242,7 @@ fn push_clue_lines(out: &mut String, clues: &Clues, language: Language) {
         }
         out.push_str(label);
         out.push_str(": ");
-        grid_text::push_rows(out, side, side.len(), " ", None);
+        grid_text::push_rows(out, &side[..n], n, " ", None);
     }
 }
 
@@ -244,50 +266,62 @@ impl Puzzle for SkyscraperPuzzle {
         index: u64,
         options: GenOptions,
     ) -> Result<Instance, SynlogicError> {
-        let Begun {
+        let LazyBegun {
             level,
             mut rng,
             language,
             trace,
-        } = puzzle::begin(ID, seed, index, options);
+        } = puzzle::begin_lazy(ID, seed, index, options);
         let (n, num_shown) = level.pick(&LEVELS);
         let cells = latin::random_square(n, &mut rng);
-        let flat: Vec<i64> = cells.iter().map(|&v| i64::from(v)).collect();
-        let grid: Vec<Vec<i64>> = flat.chunks(n).map(<[i64]>::to_vec).collect();
-        let clues = Clues::of(&grid, n);
-        let shown: Vec<usize> = sample(&mut rng, n * n, num_shown.min(n * n)).into_vec();
-        let mut masked = vec![0u8; n * n];
-        for &cell in &shown {
+        let clues = Clues::of_cells(&cells, n);
+        let shown = sample(&mut rng, n * n, num_shown.min(n * n));
+        // The grid as the prompt shows it: 0 (drawn as X) except the shown heights.
+        let mut masked = [0u8; MAX_N * MAX_N];
+        for cell in shown.iter() {
             masked[cell] = cells[cell];
         }
-        let n_text = n.to_string();
-        let vars = [("n", n_text.as_str())];
+        let n_text = grid_text::small_int(n);
+        let vars = [("n", &*n_text)];
         let intro = pick(&mut rng, INTROS, language);
-        let mut question = String::with_capacity(1280);
+        let (rules, format) = (RULES.get(language), FORMAT.get(language));
+        // The four clue lines take at most 40 bytes of label and 2n of numbers each.
+        let mut question = String::with_capacity(
+            intro.len() + rules.len() + format.len() + 2 * n * n + 4 * (40 + 2 * n) + 16,
+        );
         fill_into(&mut question, intro, &vars);
         question.push('\n');
-        fill_into(&mut question, RULES.get(language), &vars);
+        fill_into(&mut question, rules, &vars);
         question.push_str("\n\n");
-        grid_text::push_masked_rows(&mut question, &masked, n);
+        grid_text::push_masked_rows(&mut question, &masked[..n * n], n);
         question.push_str("\n\n");
-        push_clue_lines(&mut question, &clues, language);
+        push_clue_lines(&mut question, &clues, n, language);
         question.push_str("\n\n");
-        question.push_str(FORMAT.get(language));
+        question.push_str(format);
         let metadata = Metadata::lazy(move || {
+            let clues = Clues::of_cells(&cells, n);
             let mut metadata = Map::with_capacity(9);
-            metadata.insert("trace_id".into(), Value::String(trace));
+            metadata.insert("trace_id".into(), Value::from(trace));
             metadata.insert("n".into(), Value::from(n));
+            let flat: Vec<i64> = cells.iter().map(|&v| i64::from(v)).collect();
             metadata.insert("solved_grid".into(), grid_text::int_rows_value(&flat, n));
-            metadata.insert("top".into(), grid_text::int_list_value(clues.top));
-            metadata.insert("bottom".into(), grid_text::int_list_value(clues.bottom));
-            metadata.insert("left".into(), grid_text::int_list_value(clues.left));
-            metadata.insert("right".into(), grid_text::int_list_value(clues.right));
+            for (key, side) in [
+                ("top", &clues.top),
+                ("bottom", &clues.bottom),
+                ("left", &clues.left),
+                ("right", &clues.right),
+            ] {
+                metadata.insert(
+                    key.into(),
+                    grid_text::int_list_value(side[..n].iter().copied()),
+                );
+            }
             metadata.insert(
                 "prefilled".into(),
                 Value::Array(
                     shown
                         .iter()
-                        .map(|&c| {
+                        .map(|c| {
                             Value::Array(vec![
                                 Value::from(c / n),
                                 Value::from(c % n),
@@ -303,6 +337,8 @@ impl Puzzle for SkyscraperPuzzle {
             );
             Value::Object(metadata)
         });
+        // The record may be held (a batch, the bench): keep only the bytes it uses.
+        question.shrink_to_fit();
         Ok(Instance {
             question,
             answer: Value::String(String::new()),

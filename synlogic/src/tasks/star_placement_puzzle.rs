@@ -15,9 +15,10 @@ use rlvr_envs::extract::strip_think;
 use crate::difficulty::Difficulty;
 use crate::error::SynlogicError;
 use crate::extract;
+use crate::grid_text;
 use crate::instance::{Gold, Instance, Metadata};
-use crate::language::{fill, pick, Bilingual};
-use crate::puzzle::{self, Begun, GenOptions, Judgement, Puzzle};
+use crate::language::{fill_into, pick, Bilingual};
+use crate::puzzle::{self, GenOptions, Judgement, LazyBegun, Puzzle};
 use crate::pyliteral::{self, PyValue};
 
 const ID: &str = "star_placement_puzzle";
@@ -72,81 +73,111 @@ fn touches(a: Cell, b: Cell) -> bool {
     a.0.abs_diff(b.0) <= 1 && a.1.abs_diff(b.1) <= 1
 }
 
-/// One star per row and column, none touching: a random permutation found by backtracking.
-fn plant_stars(rng: &mut impl Rng, n: usize) -> Option<Vec<usize>> {
+/// The longest side a level draws: generation works on fixed buffers (and regions, one per row,
+/// stay within the letters A-Z).
+const GEN_SIDE: usize = 16;
+const _: () = {
+    let mut k = 0;
+    while k < LEVELS.len() {
+        assert!(LEVELS[k] <= GEN_SIDE);
+        k += 1;
+    }
+};
+
+/// One star per row and column, none touching: a random permutation found by backtracking. The
+/// column of the star in row r is `cols[r]`.
+fn plant_stars(rng: &mut impl Rng, n: usize) -> Option<[u8; GEN_SIDE]> {
     fn go(
         rng: &mut impl Rng,
         n: usize,
-        cols: &mut Vec<usize>,
-        used: &mut [bool],
+        cols: &mut [u8; GEN_SIDE],
+        len: usize,
+        used: &mut [bool; GEN_SIDE],
         budget: &mut u32,
     ) -> bool {
-        if cols.len() == n {
+        if len == n {
             return true;
         }
         if *budget == 0 {
             return false;
         }
         *budget -= 1;
-        let mut order: Vec<usize> = (0..n).collect();
-        order.shuffle(rng);
-        for c in order {
-            if used[c] || cols.last().is_some_and(|&p| p.abs_diff(c) <= 1) {
+        // Shuffled like a list 0..n: the same draws.
+        let mut order = [0u8; GEN_SIDE];
+        for (k, c) in order[..n].iter_mut().enumerate() {
+            *c = k as u8;
+        }
+        order[..n].shuffle(rng);
+        for &c in &order[..n] {
+            let c_at = usize::from(c);
+            if used[c_at] || (len > 0 && cols[len - 1].abs_diff(c) <= 1) {
                 continue;
             }
-            used[c] = true;
-            cols.push(c);
-            if go(rng, n, cols, used, budget) {
+            used[c_at] = true;
+            cols[len] = c;
+            if go(rng, n, cols, len + 1, used, budget) {
                 return true;
             }
-            cols.pop();
-            used[c] = false;
+            used[c_at] = false;
         }
         false
     }
-    let mut cols = Vec::with_capacity(n);
+    let mut cols = [0u8; GEN_SIDE];
     let mut budget = 100_000;
-    go(rng, n, &mut cols, &mut vec![false; n], &mut budget).then_some(cols)
+    go(rng, n, &mut cols, 0, &mut [false; GEN_SIDE], &mut budget).then_some(cols)
 }
 
 /// Grows one region from each star over the other cells (random frontier growth, 4-connected).
-fn grow_regions(rng: &mut impl Rng, n: usize, stars: &[usize]) -> Vec<Vec<usize>> {
-    let mut label: Vec<Vec<Option<usize>>> = vec![vec![None; n]; n];
-    let mut frontier: Vec<Cell> = Vec::new();
+/// Region r is grown from the star of row r; the result is the region of every cell, the cell in
+/// row i, column j at `i * GEN_SIDE + j` (a fixed stride: no division in the loop).
+fn grow_regions(rng: &mut impl Rng, n: usize, stars: &[u8]) -> [u8; GEN_SIDE * GEN_SIDE] {
+    const NONE: u8 = u8::MAX;
+    const S: usize = GEN_SIDE;
+    let mut label = [NONE; S * S];
+    // Cells whose neighbours may still be free.
+    let mut frontier = [0u8; S * S];
+    let mut len = 0;
     for (r, &c) in stars.iter().enumerate() {
-        label[r][c] = Some(r);
-        frontier.push((r, c));
+        let cell = r * S + usize::from(c);
+        label[cell] = r as u8;
+        frontier[len] = cell as u8;
+        len += 1;
     }
-    while !frontier.is_empty() {
-        let at = rng.gen_range(0..frontier.len());
-        let (i, j) = frontier[at];
-        let free: Vec<Cell> = [
-            i.checked_sub(1).map(|i| (i, j)),
-            j.checked_sub(1).map(|j| (i, j)),
-            (i + 1 < n).then_some((i + 1, j)),
-            (j + 1 < n).then_some((i, j + 1)),
-        ]
-        .into_iter()
-        .flatten()
-        .filter(|&(x, y)| label[x][y].is_none())
-        .collect();
-        if free.is_empty() {
-            frontier.swap_remove(at);
+    while len > 0 {
+        let at = rng.gen_range(0..len);
+        let cell = usize::from(frontier[at]);
+        let (i, j) = (cell / S, cell % S);
+        // Up, left, down, right: the order the draw below indexes.
+        let mut free = [0u8; 4];
+        let mut n_free = 0;
+        for (open, next) in [
+            (i > 0, cell.wrapping_sub(S)),
+            (j > 0, cell.wrapping_sub(1)),
+            (i + 1 < n, cell + S),
+            (j + 1 < n, cell + 1),
+        ] {
+            if open && label[next] == NONE {
+                free[n_free] = next as u8;
+                n_free += 1;
+            }
+        }
+        if n_free == 0 {
+            // `swap_remove`.
+            len -= 1;
+            frontier[at] = frontier[len];
             continue;
         }
-        let next = free[rng.gen_range(0..free.len())];
-        label[next.0][next.1] = label[i][j];
-        frontier.push(next);
+        let next = usize::from(free[rng.gen_range(0..n_free)]);
+        label[next] = label[cell];
+        frontier[len] = next as u8;
+        len += 1;
     }
     // The grid is connected, so growth reaches every cell.
     label
-        .into_iter()
-        .map(|row| row.into_iter().map(|l| l.unwrap_or(0)).collect())
-        .collect()
 }
 
-fn region_letter(r: usize) -> String {
-    char::from(b'A' + r as u8).to_string()
+fn region_letter(r: usize) -> char {
+    char::from(b'A' + r as u8)
 }
 
 fn read_board(gold: Gold<'_>) -> Result<Board, SynlogicError> {
@@ -283,67 +314,47 @@ fn check(board: &Board, stars: &[(i64, i64)]) -> Result<(), String> {
 }
 
 /// Row-by-row search (one star per row) for the first solution; counts the stars placed.
-fn solve_nodes(board: &Board) -> u64 {
-    fn go(
-        board: &Board,
-        row: usize,
-        prev: Option<usize>,
-        cols: &mut [bool],
-        regions: &mut [bool],
-        nodes: &mut u64,
-    ) -> bool {
-        if row == board.n {
-            return true;
-        }
-        for c in 0..board.n {
-            let r = board.region[row][c];
-            if cols[c] || regions[r] || prev.is_some_and(|p| p.abs_diff(c) <= 1) {
-                continue;
-            }
-            *nodes += 1;
-            cols[c] = true;
-            regions[r] = true;
-            let found = go(board, row + 1, Some(c), cols, regions, nodes);
-            cols[c] = false;
-            regions[r] = false;
-            if found {
+/// `region(row, column)` is in `0..regions`.
+fn first_solution_nodes(n: usize, regions: usize, region: impl Fn(usize, usize) -> usize) -> u64 {
+    struct Search<F> {
+        n: usize,
+        region: F,
+        /// Columns in use (`0..n`), then regions in use.
+        used: Vec<bool>,
+        nodes: u64,
+    }
+    impl<F: Fn(usize, usize) -> usize> Search<F> {
+        fn go(&mut self, row: usize, prev: Option<usize>) -> bool {
+            let n = self.n;
+            if row == n {
                 return true;
             }
-        }
-        false
-    }
-    let mut nodes = 0;
-    go(
-        board,
-        0,
-        None,
-        &mut vec![false; board.n],
-        &mut vec![false; board.regions],
-        &mut nodes,
-    );
-    nodes
-}
-
-/// SynLogic's `answer` string: `[[A(1,2)\n\nB(3,1)...]]`, regions in letter order.
-fn answer_text(region_grid: &[Vec<String>], stars: &[Cell]) -> String {
-    let mut parts: Vec<(String, Vec<Cell>)> = Vec::new();
-    for &(r, c) in stars {
-        let label = region_grid[r][c].clone();
-        match parts.iter_mut().find(|(l, _)| *l == label) {
-            Some((_, cells)) => cells.push((r + 1, c + 1)),
-            None => parts.push((label, vec![(r + 1, c + 1)])),
+            for c in 0..n {
+                let r = n + (self.region)(row, c);
+                if self.used[c] || self.used[r] || prev.is_some_and(|p| p.abs_diff(c) <= 1) {
+                    continue;
+                }
+                self.nodes += 1;
+                self.used[c] = true;
+                self.used[r] = true;
+                let found = self.go(row + 1, Some(c));
+                self.used[c] = false;
+                self.used[r] = false;
+                if found {
+                    return true;
+                }
+            }
+            false
         }
     }
-    parts.sort();
-    let parts: Vec<String> = parts
-        .into_iter()
-        .map(|(label, mut cells)| {
-            cells.sort_unstable();
-            let coords: String = cells.iter().map(|(r, c)| format!("({r},{c})")).collect();
-            format!("{label}{coords}")
-        })
-        .collect();
-    format!("[[{}]]", parts.join("\n\n"))
+    let mut search = Search {
+        n,
+        region,
+        used: vec![false; n + regions],
+        nodes: 0,
+    };
+    search.go(0, None);
+    search.nodes
 }
 
 impl Puzzle for StarPlacementPuzzle {
@@ -365,53 +376,106 @@ impl Puzzle for StarPlacementPuzzle {
         index: u64,
         options: GenOptions,
     ) -> Result<Instance, SynlogicError> {
-        let Begun {
+        let LazyBegun {
             level,
             mut rng,
             language,
             trace,
-        } = puzzle::begin(ID, seed, index, options);
+        } = puzzle::begin_lazy(ID, seed, index, options);
         let n = level.pick(&LEVELS);
-        let stars = plant_stars(&mut rng, n).ok_or_else(|| SynlogicError::Generation {
+        let planted = plant_stars(&mut rng, n).ok_or_else(|| SynlogicError::Generation {
             task: ID,
             seed,
             index,
             message: format!("no non-touching star placement on {n}x{n} within the search budget"),
         })?;
-        let label = grow_regions(&mut rng, n, &stars);
-        let region_grid: Vec<Vec<String>> = label
-            .iter()
-            .map(|row| row.iter().map(|&r| region_letter(r)).collect())
+        let stars = &planted[..n];
+        let label = grow_regions(&mut rng, n, stars);
+        let nodes = first_solution_nodes(n, n, |row, c| usize::from(label[row * GEN_SIDE + c]));
+        let n_text = grid_text::small_int(n);
+        let k_text = grid_text::small_int(K);
+        let vars = [("n", &*n_text), ("k", &*k_text)];
+        let intro = pick(&mut rng, INTROS, language);
+        let (rules, format) = (RULES.get(language), FORMAT.get(language));
+        let mut question =
+            String::with_capacity(intro.len() + rules.len() + format.len() + n * (4 * n + 2) + 16);
+        fill_into(&mut question, intro, &vars);
+        question.push('\n');
+        fill_into(&mut question, rules, &vars);
+        question.push_str("\n\n");
+        // Each row as JSON: `["A","A","B"]`.
+        for i in 0..n {
+            if i > 0 {
+                question.push('\n');
+            }
+            question.push('[');
+            for j in 0..n {
+                if j > 0 {
+                    question.push(',');
+                }
+                question.push('"');
+                question.push(region_letter(usize::from(label[i * GEN_SIDE + j])));
+                question.push('"');
+            }
+            question.push(']');
+        }
+        question.push_str("\n\n");
+        question.push_str(format);
+        // SynLogic's `answer` string: `[[A(1,2)\n\nB(3,1)...]]`, regions in letter order, each
+        // region's stars in (row, column) order.
+        let mut answer = String::with_capacity(16 * n);
+        answer.push_str("[[");
+        let mut first = true;
+        for region in 0..n {
+            let mut named = false;
+            for (r, &c) in stars.iter().enumerate() {
+                if usize::from(label[r * GEN_SIDE + usize::from(c)]) != region {
+                    continue;
+                }
+                if !named {
+                    if !first {
+                        answer.push_str("\n\n");
+                    }
+                    answer.push(region_letter(region));
+                    named = true;
+                    first = false;
+                }
+                answer.push('(');
+                grid_text::push_int(&mut answer, r as i64 + 1);
+                answer.push(',');
+                grid_text::push_int(&mut answer, i64::from(c) + 1);
+                answer.push(')');
+            }
+        }
+        answer.push_str("]]");
+        // What the metadata is built from, in one small buffer: the regions, then the stars.
+        let kept: Vec<u8> = (0..n)
+            .flat_map(|i| label[i * GEN_SIDE..i * GEN_SIDE + n].iter())
+            .chain(stars)
+            .copied()
             .collect();
-        let board = Board {
-            n,
-            k: K,
-            region: label,
-            regions: n,
-        };
-        let nodes = solve_nodes(&board);
-        let star_cells: Vec<Cell> = stars.iter().enumerate().map(|(r, &c)| (r, c)).collect();
-        let (n_text, k_text) = (n.to_string(), K.to_string());
-        let vars = [("n", n_text.as_str()), ("k", k_text.as_str())];
-        let grid_text: Vec<String> = region_grid
-            .iter()
-            .map(|row| serde_json::to_string(row).unwrap_or_default())
-            .collect();
-        let question = format!(
-            "{}\n{}\n\n{}\n\n{}",
-            fill(pick(&mut rng, INTROS, language), &vars),
-            fill(RULES.get(language), &vars),
-            grid_text.join("\n"),
-            FORMAT.get(language)
-        );
-        let solution: Vec<[usize; 2]> = star_cells.iter().map(|&(r, c)| [r + 1, c + 1]).collect();
+        // The record may be held (a batch, the bench): keep only the bytes it uses.
+        question.shrink_to_fit();
         Ok(Instance {
             question,
-            answer: Value::String(answer_text(&region_grid, &star_cells)),
+            answer: Value::String(answer),
             difficulty: level,
             metadata: Metadata::lazy(move || {
+                let (label, stars) = kept.split_at(n * n);
+                let region_grid: Vec<Vec<String>> = (0..n)
+                    .map(|i| {
+                        (0..n)
+                            .map(|j| region_letter(usize::from(label[i * n + j])).to_string())
+                            .collect()
+                    })
+                    .collect();
+                let solution: Vec<[usize; 2]> = stars
+                    .iter()
+                    .enumerate()
+                    .map(|(r, &c)| [r + 1, usize::from(c) + 1])
+                    .collect();
                 json!({
-                    "trace_id": trace,
+                    "trace_id": trace.to_string(),
                     "n": n,
                     "k": K,
                     "region_nums": n,
@@ -511,6 +575,7 @@ mod tests {
 
     #[test]
     fn the_solver_finds_the_planted_stars() {
-        assert!(solve_nodes(&board()) >= 4);
+        let b = board();
+        assert!(first_solution_nodes(b.n, b.regions, |r, c| b.region[r][c]) >= 4);
     }
 }

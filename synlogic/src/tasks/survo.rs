@@ -13,8 +13,8 @@ use crate::error::SynlogicError;
 use crate::extract;
 use crate::grid_text;
 use crate::instance::{rlvr_meta, Gold, Instance, Metadata};
-use crate::language::{fill_into, pick, Bilingual};
-use crate::puzzle::{self, Begun, GenOptions, Judgement, Puzzle};
+use crate::language::{fill_with, pick, Bilingual};
+use crate::puzzle::{self, GenOptions, Judgement, LazyBegun, Puzzle};
 use crate::pyliteral;
 
 const ID: &str = "survo";
@@ -35,6 +35,17 @@ const LEVELS: [(usize, usize); 10] = [
 ];
 const MIN_NUM: i64 = 1;
 const MAX_NUM: i64 = 9;
+
+/// The most cells a level's matrix has: generation works on stack buffers.
+const GEN_CELLS: usize = 64;
+const _: () = {
+    let mut k = 0;
+    while k < LEVELS.len() {
+        // Sums of (n-1)^2 numbers up to 9 stay far below i16::MAX (the metadata's storage).
+        assert!(LEVELS[k].0 * LEVELS[k].0 <= GEN_CELLS && MAX_NUM * 64 < i16::MAX as i64);
+        k += 1;
+    }
+};
 
 const INTROS: &[Bilingual] = &[
     Bilingual {
@@ -223,15 +234,16 @@ impl Puzzle for Survo {
         index: u64,
         options: GenOptions,
     ) -> Result<Instance, SynlogicError> {
-        let Begun {
+        let LazyBegun {
             level,
             mut rng,
             language,
             trace,
-        } = puzzle::begin(ID, seed, index, options);
+        } = puzzle::begin_lazy(ID, seed, index, options);
         let (n, x) = level.pick(&LEVELS);
-        // Flat row-major n x n; the prompt, answer and metadata are written straight from it.
-        let mut full = vec![0i64; n * n];
+        // The full and the shown matrix, flat row-major on the stack; the prompt and answer are
+        // written straight from them.
+        let (mut full, mut original) = ([0i64; GEN_CELLS], [0i64; GEN_CELLS]);
         for i in 0..n - 1 {
             for j in 0..n - 1 {
                 full[i * n + j] = rng.gen_range(MIN_NUM..=MAX_NUM);
@@ -242,34 +254,56 @@ impl Puzzle for Survo {
             full[(n - 1) * n + i] = (0..n - 1).map(|r| full[r * n + i]).sum();
         }
         full[n * n - 1] = (0..n - 1).map(|r| full[r * n + n - 1]).sum();
-        let mut original = full.clone();
-        let mut candidates = Vec::with_capacity(x);
-        for k in sample(&mut rng, (n - 1) * (n - 1), x) {
-            let (i, j) = (k / (n - 1), k % (n - 1));
-            candidates.push(full[i * n + j]);
-            original[i * n + j] = 0;
+        original[..n * n].copy_from_slice(&full[..n * n]);
+        // The blanks, as indices into the inner (n-1) x (n-1) block; their numbers, in this order,
+        // are the candidates.
+        let blanks = sample(&mut rng, (n - 1) * (n - 1), x);
+        let cell = move |k: usize| (k / (n - 1)) * n + k % (n - 1);
+        for k in blanks.iter() {
+            original[cell(k)] = 0;
         }
-        let n_text = n.to_string();
-        let mut candidates_text = String::with_capacity(4 * x);
-        grid_text::push_list(&mut candidates_text, candidates.iter().copied());
-        let vars = [
-            ("n", n_text.as_str()),
-            ("candidates", candidates_text.as_str()),
-        ];
+        let (full, original) = (&full[..n * n], &original[..n * n]);
+        let n_text = grid_text::small_int(n);
+        let write = |key: &str, out: &mut String| match key {
+            "n" => {
+                out.push_str(&n_text);
+                true
+            }
+            "candidates" => {
+                grid_text::push_list(out, blanks.iter().map(|k| full[cell(k)]));
+                true
+            }
+            _ => false,
+        };
         let intro = pick(&mut rng, INTROS, language);
-        let mut question = String::with_capacity(1024);
-        fill_into(&mut question, intro, &vars);
+        let (rules, format) = (RULES.get(language), FORMAT.get(language));
+        let mut question =
+            String::with_capacity(intro.len() + rules.len() + format.len() + 4 * (n * n + x) + 16);
+        fill_with(&mut question, intro, write);
         question.push_str("\n\n");
-        grid_text::push_rows(&mut question, &original, n, " ", Some(0));
+        grid_text::push_rows(&mut question, original, n, " ", Some(0));
         question.push_str("\n\n");
-        fill_into(&mut question, RULES.get(language), &vars);
+        fill_with(&mut question, rules, write);
         question.push_str("\n\n");
-        question.push_str(FORMAT.get(language));
-        let mut answer = String::with_capacity(4 * n * n + 8);
-        grid_text::push_matrix(&mut answer, &full, n);
+        question.push_str(format);
+        let mut answer = String::with_capacity(5 * n * n + 2 * n);
+        grid_text::push_matrix(&mut answer, full, n);
+        // What the metadata is built from, in one small buffer: the full matrix (its numbers stay
+        // below 2^15), then the blank indices.
+        let kept: Vec<i16> = full
+            .iter()
+            .map(|&v| v as i16)
+            .chain(blanks.iter().map(|k| k as i16))
+            .collect();
         let metadata = Metadata::lazy(move || {
+            let (full, blanks) = kept.split_at(n * n);
+            let full: Vec<i64> = full.iter().map(|&v| i64::from(v)).collect();
+            let mut original = full.clone();
+            for &k in blanks {
+                original[cell(k as usize)] = 0;
+            }
             let mut metadata = Map::with_capacity(9);
-            metadata.insert("trace_id".into(), Value::String(trace));
+            metadata.insert("trace_id".into(), Value::from(trace));
             metadata.insert(
                 "original_matrix".into(),
                 grid_text::int_rows_value(&original, n),
@@ -277,7 +311,7 @@ impl Puzzle for Survo {
             metadata.insert("filled_matrix".into(), grid_text::int_rows_value(&full, n));
             metadata.insert(
                 "candidate_numbers".into(),
-                grid_text::int_list_value(candidates),
+                grid_text::int_list_value(blanks.iter().map(|&k| full[cell(k as usize)])),
             );
             metadata.insert("n".into(), Value::from(n));
             metadata.insert("x".into(), Value::from(x));
@@ -289,6 +323,8 @@ impl Puzzle for Survo {
             );
             Value::Object(metadata)
         });
+        // The record may be held (a batch, the bench): keep only the bytes it uses.
+        question.shrink_to_fit();
         Ok(Instance {
             question,
             answer: Value::String(answer),
