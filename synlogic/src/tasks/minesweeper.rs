@@ -9,6 +9,8 @@
 //! `revealed_grid`, so an under-counted `current_mines` is never trusted.
 
 mod deduction;
+#[cfg(test)]
+mod reference;
 
 use rand::seq::SliceRandom;
 use serde_json::{json, Value};
@@ -22,7 +24,7 @@ use crate::puzzle::{self, Begun, GenOptions, Judgement, Puzzle};
 use crate::pyliteral::{self, PyValue};
 
 pub use deduction::{
-    forced_mines, forced_mines_flat, single_rule_mines, Deduction, OverBudget, Revealed,
+    forced_mines, forced_mines_flat, single_rule_mines, Deducer, Deduction, OverBudget, Revealed,
 };
 
 const ID: &str = "minesweeper";
@@ -244,6 +246,7 @@ impl Puzzle for Minesweeper {
         let mut counts = vec![0u8; n * n];
         let mut revealed = vec![None; n * n];
         let mut safe: Vec<Cell> = Vec::with_capacity(n * n);
+        let mut deducer = Deducer::default();
         for _ in 0..MAX_DRAWS {
             let (mine_cells, _) = cells.partial_shuffle(&mut rng, mine_count);
             mines.fill(false);
@@ -273,15 +276,13 @@ impl Puzzle for Minesweeper {
             let Ok(Deduction {
                 forced: Some(forced),
                 nodes,
-            }) = forced_mines_flat(n, &revealed, GEN_BUDGET)
+            }) = deducer.forced_mines(n, &revealed, GEN_BUDGET)
             else {
                 continue;
             };
             if forced.is_empty() {
                 continue;
             }
-            let rows: Revealed = revealed.chunks(n).map(<[Option<u8>]>::to_vec).collect();
-            let (rule_mines, steps) = single_rule_mines(&rows);
             return Ok(build_instance(
                 Built {
                     n,
@@ -289,8 +290,6 @@ impl Puzzle for Minesweeper {
                     counts,
                     revealed,
                     forced,
-                    rule_mines: rule_mines.len(),
-                    steps,
                     nodes,
                 },
                 (mine_den, reveal_frac),
@@ -352,9 +351,6 @@ struct Built {
     counts: Vec<u8>,
     revealed: Vec<Option<u8>>,
     forced: Vec<Cell>,
-    rule_mines: usize,
-    #[allow(clippy::type_complexity)]
-    steps: Vec<(usize, Cell, u8, Vec<Cell>)>,
     nodes: u64,
 }
 
@@ -399,11 +395,13 @@ fn build_instance(
                 counts,
                 revealed,
                 forced,
-                rule_mines,
-                steps,
                 nodes,
                 ..
             } = built;
+            // SynLogic's own rule, recorded beside our gold for comparison.
+            let rows: Revealed = revealed.chunks(n).map(<[Option<u8>]>::to_vec).collect();
+            let (rule_mines, steps) = single_rule_mines(&rows);
+            let rule_mines = rule_mines.len();
             let full_grid: Vec<Vec<String>> = (0..n)
                 .map(|i| {
                     (0..n)
@@ -457,6 +455,56 @@ fn build_instance(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The bitset deduction finds what the list-based one did, with the same node counts and the same
+    /// over-budget verdicts, on boards of every level's shape (and the budget edge).
+    #[test]
+    fn deduction_matches_the_reference_search_node_for_node() {
+        use rand::Rng;
+        let mut rng = crate::puzzle::instance_rng(ID, 7, 0, Difficulty::new(1).unwrap());
+        let mut deducer = Deducer::default();
+        let mut outcomes = [0; 3];
+        for round in 0..1_500 {
+            let (n, den, reveal) = LEVELS[round % LEVELS.len()];
+            let reveal = reveal * rng.gen_range(0.5..1.5);
+            let mines: Vec<bool> = (0..n * n).map(|_| rng.gen_bool(den)).collect();
+            let revealed: Vec<Option<u8>> = (0..n * n)
+                .map(|k| {
+                    let (i, j) = (k / n, k % n);
+                    if mines[k] || !rng.gen_bool(reveal.min(1.0)) {
+                        return None;
+                    }
+                    let rows = i.saturating_sub(1)..=(i + 1).min(n - 1);
+                    let count = rows
+                        .flat_map(|r| {
+                            (j.saturating_sub(1)..=(j + 1).min(n - 1)).map(move |c| (r, c))
+                        })
+                        .filter(|&(r, c)| mines[r * n + c])
+                        .count();
+                    Some(count as u8)
+                })
+                .collect();
+            let mut revealed = revealed;
+            // Some boards with one number raised, which may fit no layout.
+            if round % 5 == 0 {
+                if let Some(k) = revealed.iter().position(Option::is_some) {
+                    revealed[k] = revealed[k].map(|x| (x + 1).min(8));
+                }
+            }
+            let budget = if round % 7 == 0 { 50 } else { 200_000 };
+            let old = reference::forced_mines_flat(n, &revealed, budget);
+            let new = deducer.forced_mines(n, &revealed, budget);
+            assert_eq!(new, old, "n {n}, round {round}");
+            outcomes[match old {
+                Ok(Deduction {
+                    forced: Some(_), ..
+                }) => 0,
+                Ok(_) => 1,
+                Err(_) => 2,
+            }] += 1;
+        }
+        assert!(outcomes.iter().all(|&k| k > 20), "{outcomes:?}");
+    }
 
     #[test]
     fn reads_only_the_final_list_and_skips_trailing_remarks() {
