@@ -31,6 +31,8 @@ pub struct Instance {
 pub struct Metadata {
     value: OnceLock<Value>,
     build: Mutex<Option<MetadataBuilder>>,
+    /// The gold in a task's own compact form, beside the JSON (see [`Gold::compact`]).
+    compact: Option<Box<[u32]>>,
 }
 
 type MetadataBuilder = Box<dyn FnOnce() -> Value + Send>;
@@ -41,7 +43,16 @@ impl Metadata {
         Metadata {
             value: OnceLock::new(),
             build: Mutex::new(Some(Box::new(build))),
+            compact: None,
         }
+    }
+
+    /// Keeps `compact`, the gold as the task's verifier reads it, beside the metadata: verifying
+    /// then reads a few words instead of walking the JSON tree (thousands of records' trees do not
+    /// stay in cache). The task must derive both from the same values.
+    pub fn with_compact(mut self, compact: Box<[u32]>) -> Self {
+        self.compact = Some(compact);
+        self
     }
 
     /// The metadata as JSON (built now if it was lazy).
@@ -63,6 +74,7 @@ impl From<Value> for Metadata {
         Metadata {
             value: OnceLock::from(value),
             build: Mutex::new(None),
+            compact: None,
         }
     }
 }
@@ -77,7 +89,10 @@ impl std::ops::Deref for Metadata {
 
 impl Clone for Metadata {
     fn clone(&self) -> Self {
-        Metadata::from(self.value().clone())
+        Metadata {
+            compact: self.compact.clone(),
+            ..Metadata::from(self.value().clone())
+        }
     }
 }
 
@@ -112,6 +127,7 @@ impl Instance {
             question: &self.question,
             answer: &self.answer,
             metadata: self.metadata.value(),
+            compact: self.metadata.compact.as_deref(),
         }
     }
 
@@ -138,6 +154,9 @@ pub struct Gold<'a> {
     pub question: &'a str,
     pub answer: &'a Value,
     pub metadata: &'a Value,
+    /// The task's compact copy of the gold, when the record was generated in this process
+    /// ([`Metadata::with_compact`]); `None` for records read from files, which verify from `metadata`.
+    pub compact: Option<&'a [u32]>,
 }
 
 impl<'a> Gold<'a> {
@@ -148,6 +167,7 @@ impl<'a> Gold<'a> {
             question: record.get("question").and_then(Value::as_str).unwrap_or(""),
             answer: record.get("answer").unwrap_or(NULL),
             metadata: record.get("metadata").unwrap_or(NULL),
+            compact: None,
         }
     }
 }

@@ -563,6 +563,7 @@ mod tests {
             question: "",
             answer: &Value::Null,
             metadata: &metadata,
+            compact: None,
         };
         GameOf24
             .verify(gold, &format!("```python\n{expr}\n```"))

@@ -169,6 +169,13 @@ fn gold_mines(gold: Gold<'_>) -> Result<Vec<Cell>, SynlogicError> {
         .ok_or_else(|| bad("no mine layout agrees with the numbers"))
 }
 
+/// A cell as the compact gold holds it, `row << 16 | column` (so row-major order is numeric order);
+/// `None` outside 0..65536.
+fn compact_cell(r: i64, c: i64) -> Option<u32> {
+    let (r, c) = (u16::try_from(r).ok()?, u16::try_from(c).ok()?);
+    Some(u32::from(r) << 16 | u32::from(c))
+}
+
 /// A list of (row, column) integer pairs, or `None` when `value` is something else.
 fn coordinate_list(value: &PyValue) -> Option<Vec<(i64, i64)>> {
     value
@@ -306,26 +313,36 @@ impl Puzzle for Minesweeper {
     }
 
     fn verify(&self, gold: Gold<'_>, response: &str) -> Result<Judgement, SynlogicError> {
-        let expected = gold_mines(gold)?;
-        let mut given = match response_mines(response) {
+        let from_record;
+        let expected: &[u32] = match gold.compact {
+            Some(cells) => cells,
+            None => {
+                from_record = gold_mines(gold)?
+                    .iter()
+                    .map(|&(r, c)| compact_cell(r as i64, c as i64).unwrap_or(u32::MAX))
+                    .collect::<Vec<_>>();
+                &from_record
+            }
+        };
+        let given = match response_mines(response) {
             Ok(a) => a,
             Err(judgement) => return Ok(judgement),
         };
+        // Cells outside any board read as `None`, which matches no gold cell.
+        let mut given: Vec<Option<u32>> = given.iter().map(|&(r, c)| compact_cell(r, c)).collect();
         given.sort_unstable();
         given.dedup();
-        let same = |&(r, c): &(i64, i64), &(er, ec): &Cell| {
-            usize::try_from(r) == Ok(er) && usize::try_from(c) == Ok(ec)
-        };
-        if given.len() == expected.len() && given.iter().zip(&expected).all(|(g, e)| same(g, e)) {
+        if given.len() == expected.len() && given.iter().zip(expected).all(|(g, e)| *g == Some(*e))
+        {
             return Ok(Judgement::correct());
         }
         let missing = expected
             .iter()
-            .filter(|e| !given.iter().any(|g| same(g, e)))
+            .filter(|e| !given.contains(&Some(**e)))
             .count();
         let extra = given
             .iter()
-            .filter(|g| !expected.iter().any(|e| same(g, e)))
+            .filter(|g| g.is_none_or(|g| !expected.contains(&g)))
             .count();
         Ok(Judgement::wrong(format!(
             "{missing} forced mine(s) missing and {extra} cell(s) listed that are not forced"
@@ -384,6 +401,12 @@ fn build_instance(
         board,
         FORMAT.get(language)
     );
+    // The verifier's copy of the gold: the forced cells, row-major.
+    let compact: Box<[u32]> = built
+        .forced
+        .iter()
+        .filter_map(|&(r, c)| compact_cell(r as i64, c as i64))
+        .collect();
     Instance {
         question,
         answer: Value::String(String::new()),
@@ -448,7 +471,8 @@ fn build_instance(
                     "single_rule_mines": rule_mines,
                 },
             })
-        }),
+        })
+        .with_compact(compact),
     }
 }
 
@@ -534,6 +558,7 @@ mod tests {
             question: "",
             answer: &Value::Null,
             metadata: &metadata,
+            compact: None,
         };
         assert!(Minesweeper
             .verify(gold, "[(0, 1), (0, 3)]")
