@@ -13,7 +13,7 @@ use crate::difficulty::Difficulty;
 use crate::error::SynlogicError;
 use crate::extract::{self, strip_think};
 use crate::instance::{Gold, Instance, Metadata};
-use crate::language::{fill, pick, Bilingual};
+use crate::language::{fill_into, pick, Bilingual};
 use crate::puzzle::{self, Begun, GenOptions, Judgement, Puzzle};
 
 const ID: &str = "math_path";
@@ -81,8 +81,17 @@ enum Token {
 
 /// SynLogic's shape: n + 1 single digits joined by n operators, then up to two tries at wrapping
 /// one `digit op digit` pair in parentheses.
+#[cfg(test)]
 fn draw_tokens(rng: &mut impl Rng, n: usize) -> Vec<Token> {
     let mut tokens = Vec::with_capacity(2 * n + 5);
+    draw_tokens_into(rng, n, &mut tokens);
+    tokens
+}
+
+/// [`draw_tokens`] into `tokens` (cleared first): the generator redraws many times per instance and
+/// keeps one buffer.
+fn draw_tokens_into(rng: &mut impl Rng, n: usize, tokens: &mut Vec<Token>) {
+    tokens.clear();
     tokens.push(Token::Digit(rng.gen_range(0..=9)));
     for _ in 0..n {
         tokens.push(Token::Op(Op::ALL[rng.gen_range(0..Op::ALL.len())]));
@@ -102,7 +111,6 @@ fn draw_tokens(rng: &mut impl Rng, n: usize) -> Vec<Token> {
             tokens.insert(at - 1, Token::Open);
         }
     }
-    tokens
 }
 
 /// The value of a drawn token list as [`arith::evaluate_with`] gives it for its text in integer
@@ -179,8 +187,15 @@ fn evaluate_tokens(tokens: &[Token]) -> Option<i64> {
 }
 
 /// The tokens as text; `hidden[k]` masks the k-th digit as `?`; `spaced` puts spaces around operators.
+#[cfg(test)]
 fn render(tokens: &[Token], hidden: &[bool], spaced: bool) -> String {
     let mut out = String::with_capacity(tokens.len() * 3);
+    render_into(&mut out, tokens, hidden, spaced);
+    out
+}
+
+/// [`render`] appended to `out`.
+fn render_into(out: &mut String, tokens: &[Token], hidden: &[bool], spaced: bool) {
     let mut digit = 0;
     for &t in tokens {
         match t {
@@ -205,7 +220,26 @@ fn render(tokens: &[Token], hidden: &[bool], spaced: bool) -> String {
             Token::Close => out.push(')'),
         }
     }
-    out
+}
+
+/// `value` in decimal, written into `buf`.
+fn itoa_i64(value: i64, buf: &mut [u8; 20]) -> &str {
+    let mut pos = buf.len();
+    let mut rest = value.unsigned_abs();
+    loop {
+        pos -= 1;
+        buf[pos] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    if value < 0 {
+        pos -= 1;
+        buf[pos] = b'-';
+    }
+    // ASCII digits and a sign only.
+    std::str::from_utf8(&buf[pos..]).unwrap_or_default()
 }
 
 /// The response with blanks removed, checked against the query's template: same characters except
@@ -411,11 +445,11 @@ impl Puzzle for MathPath {
         } = puzzle::begin(ID, seed, index, options);
         let (n, x_prob) = level.pick(&LEVELS);
         // Like SynLogic, redraw until every `/` divides exactly and nothing divides by zero.
-        let (tokens, value) = (0..MAX_DRAWS)
+        let mut tokens = Vec::with_capacity(2 * n + 5);
+        let value = (0..MAX_DRAWS)
             .find_map(|_| {
-                let tokens = draw_tokens(&mut rng, n);
-                let value = evaluate_tokens(&tokens)?;
-                Some((tokens, i128::from(value)))
+                draw_tokens_into(&mut rng, n, &mut tokens);
+                evaluate_tokens(&tokens)
             })
             .ok_or_else(|| SynlogicError::Generation {
                 task: ID,
@@ -425,15 +459,26 @@ impl Puzzle for MathPath {
             })?;
         let share = f64::from(x_prob) / 100.0;
         let hidden: Vec<bool> = (0..=n).map(|_| rng.gen::<f64>() <= share).collect();
-        let ref_expr = format!("{} = {value}", render(&tokens, &[], true));
-        let query_expr = format!("{} = {value}", render(&tokens, &hidden, false));
-        let vars = [("query", query_expr.as_str())];
-        let question = format!(
-            "{}\n{}\n\n{}",
-            fill(pick(&mut rng, INTROS, language), &vars),
-            RULES.get(language),
-            FORMAT.get(language)
-        );
+        // Both sides written in place: `{left} = {value}`.
+        let with_value = |hidden: &[bool], spaced: bool| {
+            let mut out = String::with_capacity(tokens.len() * 3 + 24);
+            render_into(&mut out, &tokens, hidden, spaced);
+            out.push_str(" = ");
+            out.push_str(itoa_i64(value, &mut [0; 20]));
+            out
+        };
+        let ref_expr = with_value(&[], true);
+        let query_expr = with_value(&hidden, false);
+        // The prompt in one buffer.
+        let intro = pick(&mut rng, INTROS, language);
+        let (rules, format) = (RULES.get(language), FORMAT.get(language));
+        let mut question =
+            String::with_capacity(intro.len() + query_expr.len() + rules.len() + format.len() + 4);
+        fill_into(&mut question, intro, &[("query", query_expr.as_str())]);
+        question.push('\n');
+        question.push_str(rules);
+        question.push_str("\n\n");
+        question.push_str(format);
         Ok(Instance {
             question,
             answer: Value::String(ref_expr.clone()),
