@@ -460,7 +460,11 @@ impl Puzzle for MathPath {
                 message: format!("no expression without a remainder in {MAX_DRAWS} draws"),
             })?;
         let share = f64::from(x_prob) / 100.0;
-        let hidden: Vec<bool> = (0..=n).map(|_| rng.gen::<f64>() <= share).collect();
+        // n is at most 15 (the level table), so the mask fits a fixed array.
+        let mut hidden = [false; 16];
+        for h in &mut hidden[..=n] {
+            *h = rng.gen::<f64>() <= share;
+        }
         // Both sides written in place: `{left} = {value}`.
         let with_value = |hidden: &[bool], spaced: bool| {
             let mut out = String::with_capacity(tokens.len() * 3 + 24);
