@@ -33,7 +33,7 @@ mod tests {
     #[test]
     fn builds_exact_texts_even_when_nested() {
         let text = build(|out| {
-            out.push_str("a");
+            out.push('a');
             let inner = build(|o| o.push_str("bc"));
             out.push_str(&inner);
         });

@@ -8,7 +8,9 @@ use rand::Rng;
 /// The largest `length` kept in the fixed buffer; longer ranges go through rand itself.
 const SMALL: usize = 256;
 
-/// Sampled indices, in the order rand's `sample` returns them.
+/// Sampled indices, in the order rand's `sample` returns them. Kept on the stack and short-lived,
+/// so the small variant's size is the point.
+#[allow(clippy::large_enum_variant)]
 pub enum Indices {
     Small { items: [u8; SMALL], len: usize },
     Large(index::IndexVec),
@@ -59,8 +61,7 @@ pub fn sample<R: Rng + ?Sized>(rng: &mut R, length: usize, amount: usize) -> Ind
         }
     } else {
         // Floyd's algorithm, in its fully shuffled form (amount < 50).
-        let mut len = 0usize;
-        for j in length - amount..length {
+        for (len, j) in (length - amount..length).enumerate() {
             let t = rng.gen_range(0..=j) as u8;
             match items[..len].iter().position(|&x| x == t) {
                 Some(pos) => {
@@ -69,7 +70,6 @@ pub fn sample<R: Rng + ?Sized>(rng: &mut R, length: usize, amount: usize) -> Ind
                 }
                 None => items[len] = t,
             }
-            len += 1;
         }
     }
     Indices::Small {
