@@ -67,6 +67,33 @@ struct Board {
     col_sums: [i64; 32],
 }
 
+/// The clues kept beside the JSON at generation, for [`Puzzle::verify_instance`]: rows then
+/// columns (a clue is at most 32 · 33 / 2, so `u16`).
+struct Clues {
+    n: u8,
+    m: u8,
+    sums: [u16; 64],
+}
+
+impl Clues {
+    fn board(&self) -> Board {
+        let (n, m) = (usize::from(self.n), usize::from(self.m));
+        let mut board = Board {
+            n,
+            m,
+            row_sums: [0; 32],
+            col_sums: [0; 32],
+        };
+        for (slot, &s) in board.row_sums.iter_mut().zip(&self.sums[..n]) {
+            *slot = i64::from(s);
+        }
+        for (slot, &s) in board.col_sums.iter_mut().zip(&self.sums[n..n + m]) {
+            *slot = i64::from(s);
+        }
+        board
+    }
+}
+
 fn sums(grid: &[Vec<bool>], n: usize, m: usize) -> (Vec<i64>, Vec<i64>) {
     let rows = (0..n)
         .map(|i| (0..m).filter(|&j| grid[i][j]).map(|j| j as i64 + 1).sum())
@@ -159,6 +186,80 @@ fn response_grid(response: &str) -> Result<Vec<Vec<bool>>, Judgement> {
                 .collect()
         })
         .collect()
+}
+
+/// The verdict on a response against the clues.
+fn judge(board: &Board, response: &str) -> Judgement {
+    let (n, m) = (board.n, board.m);
+    let shape_error = || Judgement::wrong(format!("the answer is not a {n}x{m} grid"));
+    // Row and column sums as the answer is read: the usual answer (quoted "1"/"X" cells) takes
+    // no allocation; anything else goes through the full literal parser below.
+    let mut rows = [0i64; 32];
+    let mut cols = [0i64; 32];
+    let mut row_len = [0usize; 32];
+    let mut bad = None;
+    let read = match response_text(response) {
+        Ok(candidate) => pyliteral::visit_simple_str_cells(candidate, |i, j, cell| {
+            if i >= n || j >= m {
+                bad = Some(shape_error());
+                return None;
+            }
+            // Byte patterns: a length check and one compare, no `memcmp` call per cell.
+            match cell.as_bytes() {
+                b"1" => {
+                    rows[i] += j as i64 + 1;
+                    cols[j] += i as i64 + 1;
+                }
+                b"X" => {}
+                _ => {
+                    bad = Some(Judgement::wrong("cells must be the strings \"1\" or \"X\""));
+                    return None;
+                }
+            }
+            row_len[i] += 1;
+            Some(())
+        }),
+        Err(judgement) => return judgement,
+    };
+    if let Some(judgement) = bad {
+        return judgement;
+    }
+    match read {
+        Some(read_rows) => {
+            if read_rows != n || row_len[..n].iter().any(|&len| len != m) {
+                return shape_error();
+            }
+        }
+        None => {
+            let grid = match response_grid(response) {
+                Ok(grid) => grid,
+                Err(judgement) => return judgement,
+            };
+            if grid.len() != n || grid.iter().any(|r| r.len() != m) {
+                return shape_error();
+            }
+            let (r, c) = sums(&grid, n, m);
+            rows[..n].copy_from_slice(&r);
+            cols[..m].copy_from_slice(&c);
+        }
+    }
+    if let Some(i) = (0..n).find(|&i| rows[i] != board.row_sums[i]) {
+        return Judgement::wrong(format!(
+            "row {} sums to {}, not {}",
+            i + 1,
+            rows[i],
+            board.row_sums[i]
+        ));
+    }
+    if let Some(j) = (0..m).find(|&j| cols[j] != board.col_sums[j]) {
+        return Judgement::wrong(format!(
+            "column {} sums to {}, not {}",
+            j + 1,
+            cols[j],
+            board.col_sums[j]
+        ));
+    }
+    Judgement::correct()
 }
 
 /// The search stops (and reports this many nodes) past this budget.
@@ -331,6 +432,15 @@ impl Puzzle for Kukurasu {
         }
         question.push_str("\n\n");
         question.push_str(FORMAT.get(language));
+        // Sides are at most 10 here and clues at most 55: both fit the typed fields.
+        let mut clues = Clues {
+            n: n as u8,
+            m: m as u8,
+            sums: [0; 64],
+        };
+        for (slot, &s) in clues.sums.iter_mut().zip(row_sums.iter().chain(&col_sums)) {
+            *slot = s as u16;
+        }
         let metadata = Metadata::lazy(move || {
             let text_rows = |cell: &dyn Fn(usize) -> &'static str| {
                 Value::Array(
@@ -355,7 +465,8 @@ impl Puzzle for Kukurasu {
                 Value::Object(rlvr_meta(level, seed, index, language)),
             );
             Value::Object(metadata)
-        });
+        })
+        .with_typed(clues);
         Ok(Instance {
             question,
             answer: Value::String(String::new()),
@@ -365,77 +476,18 @@ impl Puzzle for Kukurasu {
     }
 
     fn verify(&self, gold: Gold<'_>, response: &str) -> Result<Judgement, SynlogicError> {
-        let board = read_board(gold)?;
-        let (n, m) = (board.n, board.m);
-        let shape_error = || Judgement::wrong(format!("the answer is not a {n}x{m} grid"));
-        // Row and column sums as the answer is read: the usual answer (quoted "1"/"X" cells) takes
-        // no allocation; anything else goes through the full literal parser below.
-        let mut rows = [0i64; 32];
-        let mut cols = [0i64; 32];
-        let mut row_len = [0usize; 32];
-        let mut bad = None;
-        let read = match response_text(response) {
-            Ok(candidate) => pyliteral::visit_simple_str_cells(candidate, |i, j, cell| {
-                if i >= n || j >= m {
-                    bad = Some(shape_error());
-                    return None;
-                }
-                // Byte patterns: a length check and one compare, no `memcmp` call per cell.
-                match cell.as_bytes() {
-                    b"1" => {
-                        rows[i] += j as i64 + 1;
-                        cols[j] += i as i64 + 1;
-                    }
-                    b"X" => {}
-                    _ => {
-                        bad = Some(Judgement::wrong("cells must be the strings \"1\" or \"X\""));
-                        return None;
-                    }
-                }
-                row_len[i] += 1;
-                Some(())
-            }),
-            Err(judgement) => return Ok(judgement),
-        };
-        if let Some(judgement) = bad {
-            return Ok(judgement);
+        Ok(judge(&read_board(gold)?, response))
+    }
+
+    fn verify_instance(
+        &self,
+        instance: &Instance,
+        response: &str,
+    ) -> Result<Judgement, SynlogicError> {
+        match instance.metadata.typed::<Clues>() {
+            Some(clues) => Ok(judge(&clues.board(), response)),
+            None => self.verify(instance.gold(), response),
         }
-        match read {
-            Some(read_rows) => {
-                if read_rows != n || row_len[..n].iter().any(|&len| len != m) {
-                    return Ok(shape_error());
-                }
-            }
-            None => {
-                let grid = match response_grid(response) {
-                    Ok(grid) => grid,
-                    Err(judgement) => return Ok(judgement),
-                };
-                if grid.len() != n || grid.iter().any(|r| r.len() != m) {
-                    return Ok(shape_error());
-                }
-                let (r, c) = sums(&grid, n, m);
-                rows[..n].copy_from_slice(&r);
-                cols[..m].copy_from_slice(&c);
-            }
-        }
-        if let Some(i) = (0..n).find(|&i| rows[i] != board.row_sums[i]) {
-            return Ok(Judgement::wrong(format!(
-                "row {} sums to {}, not {}",
-                i + 1,
-                rows[i],
-                board.row_sums[i]
-            )));
-        }
-        if let Some(j) = (0..m).find(|&j| cols[j] != board.col_sums[j]) {
-            return Ok(Judgement::wrong(format!(
-                "column {} sums to {}, not {}",
-                j + 1,
-                cols[j],
-                board.col_sums[j]
-            )));
-        }
-        Ok(Judgement::correct())
     }
 
     fn reference_response(&self, gold: Gold<'_>) -> Result<String, SynlogicError> {
