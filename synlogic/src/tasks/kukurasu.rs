@@ -69,6 +69,7 @@ struct Board {
 
 /// The clues kept beside the JSON at generation, for [`Puzzle::verify_instance`]: rows then
 /// columns (a clue is at most 32 · 33 / 2, so `u16`).
+#[derive(Clone, Copy)]
 struct Clues {
     n: u8,
     m: u8,
@@ -76,6 +77,15 @@ struct Clues {
 }
 
 impl Clues {
+    fn rows(&self) -> &[u16] {
+        &self.sums[..usize::from(self.n)]
+    }
+
+    fn cols(&self) -> &[u16] {
+        let n = usize::from(self.n);
+        &self.sums[n..n + usize::from(self.m)]
+    }
+
     fn board(&self) -> Board {
         let (n, m) = (usize::from(self.n), usize::from(self.m));
         let mut board = Board {
@@ -393,23 +403,26 @@ impl Puzzle for Kukurasu {
                 message: "no grid without an empty row or column in 10000 draws".into(),
             });
         }
-        let row_sums: Vec<i64> = grid
-            .chunks(m)
-            .map(|r| (0..m).filter(|&j| r[j]).map(|j| j as i64 + 1).sum())
-            .collect();
-        let col_sums: Vec<i64> = (0..m)
-            .map(|j| {
-                (0..n)
-                    .filter(|&i| grid[i * m + j])
-                    .map(|i| i as i64 + 1)
-                    .sum()
-            })
-            .collect();
+        // The clues, kept beside the JSON for the verifier (and captured by the metadata builder
+        // instead of two vectors). Sides are at most 10 here: the sizes and sums fit.
+        let mut clues = Clues {
+            n: n as u8,
+            m: m as u8,
+            sums: [0; 64],
+        };
+        for i in 0..n {
+            for j in 0..m {
+                if grid[i * m + j] {
+                    clues.sums[i] += j as u16 + 1;
+                    clues.sums[n + j] += i as u16 + 1;
+                }
+            }
+        }
         let (n_text, m_text) = (n.to_string(), m.to_string());
         let mut rows_text = String::with_capacity(4 * n);
-        grid_text::push_list(&mut rows_text, row_sums.iter().copied());
+        grid_text::push_list(&mut rows_text, clues.rows().iter().map(|&s| i64::from(s)));
         let mut cols_text = String::with_capacity(4 * m);
-        grid_text::push_list(&mut cols_text, col_sums.iter().copied());
+        grid_text::push_list(&mut cols_text, clues.cols().iter().map(|&s| i64::from(s)));
         let vars = [
             ("n", n_text.as_str()),
             ("m", m_text.as_str()),
@@ -432,15 +445,6 @@ impl Puzzle for Kukurasu {
         }
         question.push_str("\n\n");
         question.push_str(FORMAT.get(language));
-        // Sides are at most 10 here and clues at most 55: both fit the typed fields.
-        let mut clues = Clues {
-            n: n as u8,
-            m: m as u8,
-            sums: [0; 64],
-        };
-        for (slot, &s) in clues.sums.iter_mut().zip(row_sums.iter().chain(&col_sums)) {
-            *slot = s as u16;
-        }
         let metadata = Metadata::lazy(move || {
             let text_rows = |cell: &dyn Fn(usize) -> &'static str| {
                 Value::Array(
@@ -454,8 +458,9 @@ impl Puzzle for Kukurasu {
             let mut metadata = Map::with_capacity(9);
             metadata.insert("trace_id".into(), Value::String(trace));
             metadata.insert("grid".into(), text_rows(&|_| "X"));
-            metadata.insert("row_sums".into(), grid_text::int_list_value(row_sums));
-            metadata.insert("col_sums".into(), grid_text::int_list_value(col_sums));
+            let list = |sums: &[u16]| grid_text::int_list_value(sums.iter().map(|&s| i64::from(s)));
+            metadata.insert("row_sums".into(), list(clues.rows()));
+            metadata.insert("col_sums".into(), list(clues.cols()));
             metadata.insert("solution".into(), text_rows(&|k| cell_text(grid[k])));
             metadata.insert("n".into(), Value::from(n));
             metadata.insert("m".into(), Value::from(m));
