@@ -1,6 +1,7 @@
 //! One generated puzzle, in SynLogic's `Data` schema: `{question, answer, difficulty, metadata}`.
 
 use rand::Rng;
+use std::any::Any;
 use std::sync::{Mutex, OnceLock};
 
 use serde::{Deserialize, Serialize};
@@ -31,6 +32,10 @@ pub struct Instance {
 pub struct Metadata {
     value: OnceLock<Value>,
     build: Mutex<Option<MetadataBuilder>>,
+    /// The task's own compact copy of the gold, for [`crate::Puzzle::verify_instance`]: a verifier
+    /// reads a few flat fields instead of walking the JSON tree. Set only at generation; a record
+    /// read from JSON (or cloned) has none and is verified from the JSON.
+    typed: Option<Box<dyn Any + Send + Sync>>,
 }
 
 type MetadataBuilder = Box<dyn FnOnce() -> Value + Send>;
@@ -41,7 +46,19 @@ impl Metadata {
         Metadata {
             value: OnceLock::new(),
             build: Mutex::new(Some(Box::new(build))),
+            typed: None,
         }
+    }
+
+    /// The same metadata, carrying `typed` as its task's typed gold (see [`Metadata::typed`]).
+    pub fn with_typed<T: Any + Send + Sync>(mut self, typed: T) -> Self {
+        self.typed = Some(Box::new(typed));
+        self
+    }
+
+    /// The typed gold set at generation, when there is one of type `T`.
+    pub fn typed<T: Any>(&self) -> Option<&T> {
+        self.typed.as_deref()?.downcast_ref()
     }
 
     /// The metadata as JSON (built now if it was lazy).
@@ -63,6 +80,7 @@ impl From<Value> for Metadata {
         Metadata {
             value: OnceLock::from(value),
             build: Mutex::new(None),
+            typed: None,
         }
     }
 }
