@@ -352,7 +352,7 @@ fn bench(
             let mut verified = 0u64;
             while verified < 10 * count || started.elapsed().as_millis() < 200 {
                 for (instance, response) in instances.iter().zip(&responses) {
-                    let judgement = puzzle.verify(instance.gold(), response)?;
+                    let judgement = puzzle.verify_instance(instance, response)?;
                     if !judgement.is_correct() {
                         bail!(
                             "{}: the reference response was judged {:?}: {}",

@@ -1,6 +1,7 @@
 //! One generated puzzle, in SynLogic's `Data` schema: `{question, answer, difficulty, metadata}`.
 
 use rand::Rng;
+use std::any::Any;
 use std::sync::{Mutex, OnceLock};
 
 use serde::{Deserialize, Serialize};
@@ -31,8 +32,10 @@ pub struct Instance {
 pub struct Metadata {
     value: OnceLock<Value>,
     build: Mutex<Option<MetadataBuilder>>,
-    /// The gold in a task's own compact form, beside the JSON (see [`Gold::compact`]).
-    compact: Option<Box<[u32]>>,
+    /// The task's own compact copy of the gold, for [`crate::Puzzle::verify_instance`]: a verifier
+    /// reads a few flat fields instead of walking the JSON tree. Set only at generation; a record
+    /// read from JSON (or cloned) has none and is verified from the JSON.
+    typed: Option<Box<dyn Any + Send + Sync>>,
 }
 
 type MetadataBuilder = Box<dyn FnOnce() -> Value + Send>;
@@ -43,16 +46,19 @@ impl Metadata {
         Metadata {
             value: OnceLock::new(),
             build: Mutex::new(Some(Box::new(build))),
-            compact: None,
+            typed: None,
         }
     }
 
-    /// Keeps `compact`, the gold as the task's verifier reads it, beside the metadata: verifying
-    /// then reads a few words instead of walking the JSON tree (thousands of records' trees do not
-    /// stay in cache). The task must derive both from the same values.
-    pub fn with_compact(mut self, compact: Box<[u32]>) -> Self {
-        self.compact = Some(compact);
+    /// The same metadata, carrying `typed` as its task's typed gold (see [`Metadata::typed`]).
+    pub fn with_typed<T: Any + Send + Sync>(mut self, typed: T) -> Self {
+        self.typed = Some(Box::new(typed));
         self
+    }
+
+    /// The typed gold set at generation, when there is one of type `T`.
+    pub fn typed<T: Any>(&self) -> Option<&T> {
+        self.typed.as_deref()?.downcast_ref()
     }
 
     /// The metadata as JSON (built now if it was lazy).
@@ -74,7 +80,7 @@ impl From<Value> for Metadata {
         Metadata {
             value: OnceLock::from(value),
             build: Mutex::new(None),
-            compact: None,
+            typed: None,
         }
     }
 }
@@ -89,10 +95,7 @@ impl std::ops::Deref for Metadata {
 
 impl Clone for Metadata {
     fn clone(&self) -> Self {
-        Metadata {
-            compact: self.compact.clone(),
-            ..Metadata::from(self.value().clone())
-        }
+        Metadata::from(self.value().clone())
     }
 }
 
@@ -127,7 +130,6 @@ impl Instance {
             question: &self.question,
             answer: &self.answer,
             metadata: self.metadata.value(),
-            compact: self.metadata.compact.as_deref(),
         }
     }
 
@@ -154,9 +156,6 @@ pub struct Gold<'a> {
     pub question: &'a str,
     pub answer: &'a Value,
     pub metadata: &'a Value,
-    /// The task's compact copy of the gold, when the record was generated in this process
-    /// ([`Metadata::with_compact`]); `None` for records read from files, which verify from `metadata`.
-    pub compact: Option<&'a [u32]>,
 }
 
 impl<'a> Gold<'a> {
@@ -167,7 +166,6 @@ impl<'a> Gold<'a> {
             question: record.get("question").and_then(Value::as_str).unwrap_or(""),
             answer: record.get("answer").unwrap_or(NULL),
             metadata: record.get("metadata").unwrap_or(NULL),
-            compact: None,
         }
     }
 }

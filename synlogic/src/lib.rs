@@ -19,6 +19,8 @@ pub mod language;
 pub mod latin;
 pub mod puzzle;
 pub mod pyliteral;
+pub mod scratch;
+pub mod small_sample;
 pub mod tasks;
 
 pub use difficulty::Difficulty;

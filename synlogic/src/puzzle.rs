@@ -88,6 +88,16 @@ pub trait Puzzle: Send + Sync {
     /// the record itself is malformed, never that the response is.
     fn verify(&self, gold: Gold<'_>, response: &str) -> Result<Judgement, SynlogicError>;
 
+    /// [`Puzzle::verify`] on an instance held in memory. A task whose generator keeps a typed gold
+    /// (`Metadata::with_typed`) reads it here instead of the JSON; the verdict is the same.
+    fn verify_instance(
+        &self,
+        instance: &Instance,
+        response: &str,
+    ) -> Result<Judgement, SynlogicError> {
+        self.verify(instance.gold(), response)
+    }
+
     /// A response that states the gold answer in the format the prompt asks for.
     fn reference_response(&self, gold: Gold<'_>) -> Result<String, SynlogicError>;
 

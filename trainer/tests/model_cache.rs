@@ -4,7 +4,12 @@ use rlvr_trainer::generate::{generate, DecodeMode, FinishReason, SamplingParams}
 use rlvr_trainer::model::{MiniMaxConfig, MiniMaxForCausalLM, ModelCache};
 use tch::{nn, Device, Kind, Tensor};
 
+/// Tests run on parallel threads and libtorch's generator is global: seeding and initialising under one
+/// lock keeps every test's model the same whatever else runs beside it.
+static INIT: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 fn tiny() -> (nn::VarStore, MiniMaxForCausalLM) {
+    let _guard = INIT.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     tch::set_num_threads(1);
     tch::manual_seed(11);
     let vs = nn::VarStore::new(Device::Cpu);
@@ -142,10 +147,16 @@ fn fixed_shape_decoding_gives_the_eager_tokens() {
             decode: DecodeMode::Eager,
             ..SamplingParams::default()
         };
-        // A stop token that ends the second sequence early, so one row finishes while others go on.
+        // A stop token that ends the second sequence early while the first goes on: the earliest token
+        // of row 1 that row 0 has not produced by then.
         let unstopped = generate(&model, &prompts, &base).unwrap();
+        let (row0, row1) = (&unstopped[0].tokens, &unstopped[1].tokens);
+        let stop = (1..row1.len())
+            .find(|&j| !row0.iter().take(j + 1).any(|&t| t == row1[j]))
+            .map(|j| row1[j])
+            .expect("rows 0 and 1 share every token; pick other prompts");
         let params = SamplingParams {
-            stop_tokens: vec![unstopped[1].tokens[3]],
+            stop_tokens: vec![stop],
             ..base
         };
         let eager = generate(&model, &prompts, &params).unwrap();

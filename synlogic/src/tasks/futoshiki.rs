@@ -4,7 +4,6 @@
 //! always valid. The verifier accepts any grid that keeps the rules, the givens and the signs, and
 //! reads the givens in Chinese prompts too (SynLogic's only parses the English grid header).
 
-use rand::seq::index::sample;
 use serde_json::{json, Map, Value};
 
 use rlvr_envs::extract::strip_think;
@@ -17,6 +16,8 @@ use crate::instance::{rlvr_meta, Gold, Instance, Metadata};
 use crate::language::{fill_into, pick, Bilingual};
 use crate::latin::{self, Rules};
 use crate::puzzle::{self, GenOptions, Judgement, LazyBegun, Puzzle};
+use crate::scratch;
+use crate::small_sample;
 
 const ID: &str = "futoshiki";
 
@@ -34,12 +35,15 @@ const LEVELS: [(usize, usize, usize); 10] = [
     (8, 18, 8),
 ];
 
-/// The longest side a level draws: generation works on fixed buffers.
+/// The longest side, and the most signs and givens, a level draws: generation works on fixed
+/// buffers.
 const GEN_SIDE: usize = 8;
+const GEN_SIGNS: usize = 18;
+const GEN_GIVENS: usize = 8;
 const _: () = {
     let mut k = 0;
     while k < LEVELS.len() {
-        assert!(LEVELS[k].0 <= GEN_SIDE);
+        assert!(LEVELS[k].0 <= GEN_SIDE && LEVELS[k].1 <= GEN_SIGNS && LEVELS[k].2 <= GEN_GIVENS);
         k += 1;
     }
 };
@@ -259,6 +263,35 @@ fn adjacent_pairs(n: usize) -> ([(u8, u8); GEN_PAIRS], usize) {
     (pairs, len)
 }
 
+/// Sampled indices (all below 256 here) kept in bytes, so the metadata closure holds them inline.
+fn bytes<const N: usize>(indices: &small_sample::Indices) -> Picked<N> {
+    let mut picked = Picked {
+        items: [0; N],
+        len: indices.len().min(N),
+    };
+    for (slot, k) in picked.items.iter_mut().zip(indices.iter()) {
+        *slot = k as u8;
+    }
+    picked
+}
+
+/// Up to `N` sampled indices.
+#[derive(Clone, Copy)]
+struct Picked<const N: usize> {
+    items: [u8; N],
+    len: usize,
+}
+
+impl<const N: usize> Picked<N> {
+    fn len(&self) -> usize {
+        self.len
+    }
+
+    fn iter(&self) -> impl Iterator<Item = usize> + '_ {
+        self.items[..self.len].iter().map(|&k| usize::from(k))
+    }
+}
+
 /// The sign on pair `k`, pointing the way the solution does.
 fn sign_at(pairs: &[(u8, u8)], n: usize, solution: &[u8], k: usize) -> Sign {
     let (a, b) = (usize::from(pairs[k].0), usize::from(pairs[k].1));
@@ -315,8 +348,16 @@ impl Puzzle for Futoshiki {
         let solution = latin::random_square(n, &mut rng);
         let (pairs, n_pairs) = adjacent_pairs(n);
         // The signs, as indices into the pairs: their direction is read off the solution.
-        let picked = sample(&mut rng, n_pairs, num_signs.min(n_pairs));
-        let given_cells = sample(&mut rng, n * n, num_givens.min(n * n));
+        let picked: Picked<GEN_SIGNS> = bytes(&small_sample::sample(
+            &mut rng,
+            n_pairs,
+            num_signs.min(n_pairs),
+        ));
+        let given_cells: Picked<GEN_GIVENS> = bytes(&small_sample::sample(
+            &mut rng,
+            n * n,
+            num_givens.min(n * n),
+        ));
         let mut masked = [0u8; GEN_SIDE * GEN_SIDE];
         for cell in given_cells.iter() {
             masked[cell] = solution[cell];
@@ -327,44 +368,43 @@ impl Puzzle for Futoshiki {
         let intro = pick(&mut rng, INTROS, language);
         let rules = pick(&mut rng, RULES, language);
         let format = FORMAT.get(language);
-        let mut question = String::with_capacity(
-            intro.len() + rules.len() + format.len() + 2 * n * n + 16 * picked.len() + 64,
-        );
-        fill_into(&mut question, intro, &vars);
-        question.push('\n');
-        fill_into(&mut question, rules, &vars);
-        question.push_str("\n\n");
-        question.push_str(GRID_HEADER.get(language));
-        question.push('\n');
-        grid_text::push_masked_rows(&mut question, &masked[..n * n], n);
-        question.push_str("\n\n");
-        question.push_str(if language.is_chinese() {
-            "不等式约束："
-        } else {
-            "Inequality constraints:"
-        });
-        question.push('\n');
-        for (k, s) in picked
-            .iter()
-            .map(|k| sign_at(&pairs, n, &solution, k))
-            .enumerate()
-        {
-            if k > 0 {
-                question.push('\n');
+        let question = scratch::build(|question: &mut String| {
+            fill_into(question, intro, &vars);
+            question.push('\n');
+            fill_into(question, rules, &vars);
+            question.push_str("\n\n");
+            question.push_str(GRID_HEADER.get(language));
+            question.push('\n');
+            grid_text::push_masked_rows(question, &masked[..n * n], n);
+            question.push_str("\n\n");
+            question.push_str(if language.is_chinese() {
+                "不等式约束："
+            } else {
+                "Inequality constraints:"
+            });
+            question.push('\n');
+            for (k, s) in picked
+                .iter()
+                .map(|k| sign_at(&pairs, n, &solution, k))
+                .enumerate()
+            {
+                if k > 0 {
+                    question.push('\n');
+                }
+                let cell = |q: &mut String, (r, c): (usize, usize)| {
+                    q.push('(');
+                    grid_text::push_int(q, r as i64 + 1);
+                    q.push(',');
+                    grid_text::push_int(q, c as i64 + 1);
+                    q.push(')');
+                };
+                cell(question, s.a);
+                question.push_str(if s.greater { " > " } else { " < " });
+                cell(question, s.b);
             }
-            let cell = |q: &mut String, (r, c): (usize, usize)| {
-                q.push('(');
-                grid_text::push_int(q, r as i64 + 1);
-                q.push(',');
-                grid_text::push_int(q, c as i64 + 1);
-                q.push(')');
-            };
-            cell(&mut question, s.a);
-            question.push_str(if s.greater { " > " } else { " < " });
-            cell(&mut question, s.b);
-        }
-        question.push_str("\n\n");
-        question.push_str(format);
+            question.push_str("\n\n");
+            question.push_str(format);
+        });
         let answer = grid_text::json_rows(&solution, n);
         let metadata = Metadata::lazy(move || {
             let pair = |r: usize, c: usize| Value::Array(vec![Value::from(r), Value::from(c)]);
@@ -401,8 +441,6 @@ impl Puzzle for Futoshiki {
             );
             Value::Object(metadata)
         });
-        // The record may be held (a batch, the bench): keep only the bytes it uses.
-        question.shrink_to_fit();
         Ok(Instance {
             question,
             answer,

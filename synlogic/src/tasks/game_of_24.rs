@@ -563,7 +563,6 @@ mod tests {
             question: "",
             answer: &Value::Null,
             metadata: &metadata,
-            compact: None,
         };
         GameOf24
             .verify(gold, &format!("```python\n{expr}\n```"))

@@ -67,6 +67,43 @@ struct Board {
     col_sums: [i64; 32],
 }
 
+/// The clues kept beside the JSON at generation, for [`Puzzle::verify_instance`]: rows then
+/// columns (a clue is at most 32 · 33 / 2, so `u16`).
+#[derive(Clone, Copy)]
+struct Clues {
+    n: u8,
+    m: u8,
+    sums: [u16; 64],
+}
+
+impl Clues {
+    fn rows(&self) -> &[u16] {
+        &self.sums[..usize::from(self.n)]
+    }
+
+    fn cols(&self) -> &[u16] {
+        let n = usize::from(self.n);
+        &self.sums[n..n + usize::from(self.m)]
+    }
+
+    fn board(&self) -> Board {
+        let (n, m) = (usize::from(self.n), usize::from(self.m));
+        let mut board = Board {
+            n,
+            m,
+            row_sums: [0; 32],
+            col_sums: [0; 32],
+        };
+        for (slot, &s) in board.row_sums.iter_mut().zip(&self.sums[..n]) {
+            *slot = i64::from(s);
+        }
+        for (slot, &s) in board.col_sums.iter_mut().zip(&self.sums[n..n + m]) {
+            *slot = i64::from(s);
+        }
+        board
+    }
+}
+
 fn sums(grid: &[Vec<bool>], n: usize, m: usize) -> (Vec<i64>, Vec<i64>) {
     let rows = (0..n)
         .map(|i| (0..m).filter(|&j| grid[i][j]).map(|j| j as i64 + 1).sum())
@@ -159,6 +196,80 @@ fn response_grid(response: &str) -> Result<Vec<Vec<bool>>, Judgement> {
                 .collect()
         })
         .collect()
+}
+
+/// The verdict on a response against the clues.
+fn judge(board: &Board, response: &str) -> Judgement {
+    let (n, m) = (board.n, board.m);
+    let shape_error = || Judgement::wrong(format!("the answer is not a {n}x{m} grid"));
+    // Row and column sums as the answer is read: the usual answer (quoted "1"/"X" cells) takes
+    // no allocation; anything else goes through the full literal parser below.
+    let mut rows = [0i64; 32];
+    let mut cols = [0i64; 32];
+    let mut row_len = [0usize; 32];
+    let mut bad = None;
+    let read = match response_text(response) {
+        Ok(candidate) => pyliteral::visit_simple_str_cells(candidate, |i, j, cell| {
+            if i >= n || j >= m {
+                bad = Some(shape_error());
+                return None;
+            }
+            // Byte patterns: a length check and one compare, no `memcmp` call per cell.
+            match cell.as_bytes() {
+                b"1" => {
+                    rows[i] += j as i64 + 1;
+                    cols[j] += i as i64 + 1;
+                }
+                b"X" => {}
+                _ => {
+                    bad = Some(Judgement::wrong("cells must be the strings \"1\" or \"X\""));
+                    return None;
+                }
+            }
+            row_len[i] += 1;
+            Some(())
+        }),
+        Err(judgement) => return judgement,
+    };
+    if let Some(judgement) = bad {
+        return judgement;
+    }
+    match read {
+        Some(read_rows) => {
+            if read_rows != n || row_len[..n].iter().any(|&len| len != m) {
+                return shape_error();
+            }
+        }
+        None => {
+            let grid = match response_grid(response) {
+                Ok(grid) => grid,
+                Err(judgement) => return judgement,
+            };
+            if grid.len() != n || grid.iter().any(|r| r.len() != m) {
+                return shape_error();
+            }
+            let (r, c) = sums(&grid, n, m);
+            rows[..n].copy_from_slice(&r);
+            cols[..m].copy_from_slice(&c);
+        }
+    }
+    if let Some(i) = (0..n).find(|&i| rows[i] != board.row_sums[i]) {
+        return Judgement::wrong(format!(
+            "row {} sums to {}, not {}",
+            i + 1,
+            rows[i],
+            board.row_sums[i]
+        ));
+    }
+    if let Some(j) = (0..m).find(|&j| cols[j] != board.col_sums[j]) {
+        return Judgement::wrong(format!(
+            "column {} sums to {}, not {}",
+            j + 1,
+            cols[j],
+            board.col_sums[j]
+        ));
+    }
+    Judgement::correct()
 }
 
 /// The search stops (and reports this many nodes) past this budget.
@@ -292,23 +403,26 @@ impl Puzzle for Kukurasu {
                 message: "no grid without an empty row or column in 10000 draws".into(),
             });
         }
-        let row_sums: Vec<i64> = grid
-            .chunks(m)
-            .map(|r| (0..m).filter(|&j| r[j]).map(|j| j as i64 + 1).sum())
-            .collect();
-        let col_sums: Vec<i64> = (0..m)
-            .map(|j| {
-                (0..n)
-                    .filter(|&i| grid[i * m + j])
-                    .map(|i| i as i64 + 1)
-                    .sum()
-            })
-            .collect();
+        // The clues, kept beside the JSON for the verifier (and captured by the metadata builder
+        // instead of two vectors). Sides are at most 10 here: the sizes and sums fit.
+        let mut clues = Clues {
+            n: n as u8,
+            m: m as u8,
+            sums: [0; 64],
+        };
+        for i in 0..n {
+            for j in 0..m {
+                if grid[i * m + j] {
+                    clues.sums[i] += j as u16 + 1;
+                    clues.sums[n + j] += i as u16 + 1;
+                }
+            }
+        }
         let (n_text, m_text) = (n.to_string(), m.to_string());
         let mut rows_text = String::with_capacity(4 * n);
-        grid_text::push_list(&mut rows_text, row_sums.iter().copied());
+        grid_text::push_list(&mut rows_text, clues.rows().iter().map(|&s| i64::from(s)));
         let mut cols_text = String::with_capacity(4 * m);
-        grid_text::push_list(&mut cols_text, col_sums.iter().copied());
+        grid_text::push_list(&mut cols_text, clues.cols().iter().map(|&s| i64::from(s)));
         let vars = [
             ("n", n_text.as_str()),
             ("m", m_text.as_str()),
@@ -344,8 +458,9 @@ impl Puzzle for Kukurasu {
             let mut metadata = Map::with_capacity(9);
             metadata.insert("trace_id".into(), Value::String(trace));
             metadata.insert("grid".into(), text_rows(&|_| "X"));
-            metadata.insert("row_sums".into(), grid_text::int_list_value(row_sums));
-            metadata.insert("col_sums".into(), grid_text::int_list_value(col_sums));
+            let list = |sums: &[u16]| grid_text::int_list_value(sums.iter().map(|&s| i64::from(s)));
+            metadata.insert("row_sums".into(), list(clues.rows()));
+            metadata.insert("col_sums".into(), list(clues.cols()));
             metadata.insert("solution".into(), text_rows(&|k| cell_text(grid[k])));
             metadata.insert("n".into(), Value::from(n));
             metadata.insert("m".into(), Value::from(m));
@@ -355,7 +470,8 @@ impl Puzzle for Kukurasu {
                 Value::Object(rlvr_meta(level, seed, index, language)),
             );
             Value::Object(metadata)
-        });
+        })
+        .with_typed(clues);
         Ok(Instance {
             question,
             answer: Value::String(String::new()),
@@ -365,77 +481,18 @@ impl Puzzle for Kukurasu {
     }
 
     fn verify(&self, gold: Gold<'_>, response: &str) -> Result<Judgement, SynlogicError> {
-        let board = read_board(gold)?;
-        let (n, m) = (board.n, board.m);
-        let shape_error = || Judgement::wrong(format!("the answer is not a {n}x{m} grid"));
-        // Row and column sums as the answer is read: the usual answer (quoted "1"/"X" cells) takes
-        // no allocation; anything else goes through the full literal parser below.
-        let mut rows = [0i64; 32];
-        let mut cols = [0i64; 32];
-        let mut row_len = [0usize; 32];
-        let mut bad = None;
-        let read = match response_text(response) {
-            Ok(candidate) => pyliteral::visit_simple_str_cells(candidate, |i, j, cell| {
-                if i >= n || j >= m {
-                    bad = Some(shape_error());
-                    return None;
-                }
-                // Byte patterns: a length check and one compare, no `memcmp` call per cell.
-                match cell.as_bytes() {
-                    b"1" => {
-                        rows[i] += j as i64 + 1;
-                        cols[j] += i as i64 + 1;
-                    }
-                    b"X" => {}
-                    _ => {
-                        bad = Some(Judgement::wrong("cells must be the strings \"1\" or \"X\""));
-                        return None;
-                    }
-                }
-                row_len[i] += 1;
-                Some(())
-            }),
-            Err(judgement) => return Ok(judgement),
-        };
-        if let Some(judgement) = bad {
-            return Ok(judgement);
+        Ok(judge(&read_board(gold)?, response))
+    }
+
+    fn verify_instance(
+        &self,
+        instance: &Instance,
+        response: &str,
+    ) -> Result<Judgement, SynlogicError> {
+        match instance.metadata.typed::<Clues>() {
+            Some(clues) => Ok(judge(&clues.board(), response)),
+            None => self.verify(instance.gold(), response),
         }
-        match read {
-            Some(read_rows) => {
-                if read_rows != n || row_len[..n].iter().any(|&len| len != m) {
-                    return Ok(shape_error());
-                }
-            }
-            None => {
-                let grid = match response_grid(response) {
-                    Ok(grid) => grid,
-                    Err(judgement) => return Ok(judgement),
-                };
-                if grid.len() != n || grid.iter().any(|r| r.len() != m) {
-                    return Ok(shape_error());
-                }
-                let (r, c) = sums(&grid, n, m);
-                rows[..n].copy_from_slice(&r);
-                cols[..m].copy_from_slice(&c);
-            }
-        }
-        if let Some(i) = (0..n).find(|&i| rows[i] != board.row_sums[i]) {
-            return Ok(Judgement::wrong(format!(
-                "row {} sums to {}, not {}",
-                i + 1,
-                rows[i],
-                board.row_sums[i]
-            )));
-        }
-        if let Some(j) = (0..m).find(|&j| cols[j] != board.col_sums[j]) {
-            return Ok(Judgement::wrong(format!(
-                "column {} sums to {}, not {}",
-                j + 1,
-                cols[j],
-                board.col_sums[j]
-            )));
-        }
-        Ok(Judgement::correct())
     }
 
     fn reference_response(&self, gold: Gold<'_>) -> Result<String, SynlogicError> {

@@ -169,11 +169,40 @@ fn gold_mines(gold: Gold<'_>) -> Result<Vec<Cell>, SynlogicError> {
         .ok_or_else(|| bad("no mine layout agrees with the numbers"))
 }
 
-/// A cell as the compact gold holds it, `row << 16 | column` (so row-major order is numeric order);
-/// `None` outside 0..65536.
+/// The forced cells kept beside the JSON at generation, for [`Puzzle::verify_instance`]: each
+/// `row << 16 | column`, in row-major order (which is then numeric order).
+struct ForcedCells(Box<[u32]>);
+
+/// A cell as [`ForcedCells`] holds it; `None` outside 0..65536.
 fn compact_cell(r: i64, c: i64) -> Option<u32> {
     let (r, c) = (u16::try_from(r).ok()?, u16::try_from(c).ok()?);
     Some(u32::from(r) << 16 | u32::from(c))
+}
+
+/// Judges a response against the forced cells (sorted, as [`compact_cell`] writes them).
+fn judge(expected: &[u32], response: &str) -> Judgement {
+    let given = match response_mines(response) {
+        Ok(a) => a,
+        Err(judgement) => return judgement,
+    };
+    // Cells outside any board read as `None`, which matches no gold cell.
+    let mut given: Vec<Option<u32>> = given.iter().map(|&(r, c)| compact_cell(r, c)).collect();
+    given.sort_unstable();
+    given.dedup();
+    if given.len() == expected.len() && given.iter().zip(expected).all(|(g, e)| *g == Some(*e)) {
+        return Judgement::correct();
+    }
+    let missing = expected
+        .iter()
+        .filter(|e| !given.contains(&Some(**e)))
+        .count();
+    let extra = given
+        .iter()
+        .filter(|g| g.is_none_or(|g| !expected.contains(&g)))
+        .count();
+    Judgement::wrong(format!(
+        "{missing} forced mine(s) missing and {extra} cell(s) listed that are not forced"
+    ))
 }
 
 /// A list of (row, column) integer pairs, or `None` when `value` is something else.
@@ -313,40 +342,22 @@ impl Puzzle for Minesweeper {
     }
 
     fn verify(&self, gold: Gold<'_>, response: &str) -> Result<Judgement, SynlogicError> {
-        let from_record;
-        let expected: &[u32] = match gold.compact {
-            Some(cells) => cells,
-            None => {
-                from_record = gold_mines(gold)?
-                    .iter()
-                    .map(|&(r, c)| compact_cell(r as i64, c as i64).unwrap_or(u32::MAX))
-                    .collect::<Vec<_>>();
-                &from_record
-            }
-        };
-        let given = match response_mines(response) {
-            Ok(a) => a,
-            Err(judgement) => return Ok(judgement),
-        };
-        // Cells outside any board read as `None`, which matches no gold cell.
-        let mut given: Vec<Option<u32>> = given.iter().map(|&(r, c)| compact_cell(r, c)).collect();
-        given.sort_unstable();
-        given.dedup();
-        if given.len() == expected.len() && given.iter().zip(expected).all(|(g, e)| *g == Some(*e))
-        {
-            return Ok(Judgement::correct());
+        let expected: Vec<u32> = gold_mines(gold)?
+            .iter()
+            .map(|&(r, c)| compact_cell(r as i64, c as i64).unwrap_or(u32::MAX))
+            .collect();
+        Ok(judge(&expected, response))
+    }
+
+    fn verify_instance(
+        &self,
+        instance: &Instance,
+        response: &str,
+    ) -> Result<Judgement, SynlogicError> {
+        match instance.metadata.typed::<ForcedCells>() {
+            Some(ForcedCells(cells)) => Ok(judge(cells, response)),
+            None => self.verify(instance.gold(), response),
         }
-        let missing = expected
-            .iter()
-            .filter(|e| !given.contains(&Some(**e)))
-            .count();
-        let extra = given
-            .iter()
-            .filter(|g| g.is_none_or(|g| !expected.contains(&g)))
-            .count();
-        Ok(Judgement::wrong(format!(
-            "{missing} forced mine(s) missing and {extra} cell(s) listed that are not forced"
-        )))
     }
 
     fn reference_response(&self, gold: Gold<'_>) -> Result<String, SynlogicError> {
@@ -472,7 +483,7 @@ fn build_instance(
                 },
             })
         })
-        .with_compact(compact),
+        .with_typed(ForcedCells(compact)),
     }
 }
 
@@ -558,7 +569,6 @@ mod tests {
             question: "",
             answer: &Value::Null,
             metadata: &metadata,
-            compact: None,
         };
         assert!(Minesweeper
             .verify(gold, "[(0, 1), (0, 3)]")

@@ -8,9 +8,10 @@ use serde_json::{json, Value};
 use crate::difficulty::Difficulty;
 use crate::error::SynlogicError;
 use crate::extract::{self, strip_think};
+use crate::grid_text;
 use crate::instance::{Gold, Instance, Metadata};
-use crate::language::{fill, pick, Bilingual};
-use crate::puzzle::{self, Begun, GenOptions, Judgement, Puzzle};
+use crate::language::{fill_with, pick, Bilingual};
+use crate::puzzle::{self, GenOptions, Judgement, LazyBegun, Puzzle};
 use crate::pyliteral;
 
 const ID: &str = "numbrix";
@@ -75,19 +76,29 @@ fn neighbours(n: usize, (i, j): Cell) -> impl Iterator<Item = Cell> {
 /// the loop it closes is reversed), which keeps a Hamiltonian path at every step.
 ///
 /// Each step may first reverse the whole path (a coin flip); that reversal is kept as a flag, not
-/// done, and each cell's position is updated only where a backbite moves it, so a step costs the
-/// reversed stretch instead of three passes over the path. Same draws, same path as reversing in
-/// place (`random_path_reference` in the tests).
+/// done. The end's predecessor is read off the path, so no position table is kept up to date: the
+/// chosen neighbour is found by a scan the compiler vectorises, and the stretch is reversed in place
+/// on bytes. Same draws, same path as reversing in place (`random_path_reference` in the tests).
 fn random_path(rng: &mut impl Rng, n: usize) -> Vec<Cell> {
+    assert!(n <= 16, "cells are numbered in a byte");
     let len = n * n;
-    // Cells as i * n + j; `path` in stored order, `pos[cell]` its stored index.
-    let mut path: Vec<u16> = (0..n)
-        .flat_map(|i| (0..n).map(move |j| if i % 2 == 0 { (i, j) } else { (i, n - 1 - j) }))
-        .map(|(i, j)| (i * n + j) as u16)
-        .collect();
-    let mut pos = vec![0u16; len];
-    for (k, &cell) in path.iter().enumerate() {
-        pos[usize::from(cell)] = k as u16;
+    // Cells as i * n + j in stored order; past `len`, a byte no cell has (n² ≤ 255 below n = 16,
+    // and at n = 16 the whole buffer is path).
+    let mut path = [u8::MAX; 256];
+    for i in 0..n {
+        for j in 0..n {
+            let j_snake = if i % 2 == 0 { j } else { n - 1 - j };
+            path[i * n + j] = (i * n + j_snake) as u8;
+        }
+    }
+    // Each cell's neighbours in `neighbours` order, looked up instead of divided out every step.
+    let mut around = [[0u8; 4]; 256];
+    let mut degree = [0u8; 256];
+    for cell in 0..len {
+        for (i, j) in neighbours(n, (cell / n, cell % n)) {
+            around[cell][usize::from(degree[cell])] = (i * n + j) as u8;
+            degree[cell] += 1;
+        }
     }
     // Whether the path reads backwards: logical index k is stored at `len - 1 - k`.
     let mut flipped = false;
@@ -95,37 +106,36 @@ fn random_path(rng: &mut impl Rng, n: usize) -> Vec<Cell> {
         if rng.gen_bool(0.5) {
             flipped = !flipped;
         }
-        let logical = |stored: usize| if flipped { len - 1 - stored } else { stored };
-        let end = usize::from(path[logical(len - 1)]);
-        let mut options = [(0usize, 0usize); 4];
+        if len < 2 {
+            continue;
+        }
+        let (end, before) = if flipped {
+            (path[0], path[1])
+        } else {
+            (path[len - 1], path[len - 2])
+        };
+        let end = usize::from(end);
+        let mut options = [0u8; 4];
         let mut count = 0;
-        for (i, j) in neighbours(n, (end / n, end % n)) {
-            if len >= 2 && logical(usize::from(pos[i * n + j])) != len - 2 {
-                options[count] = (i, j);
-                count += 1;
-            }
+        for &cell in &around[end][..usize::from(degree[end])] {
+            options[count] = cell;
+            count += usize::from(cell != before);
         }
         if count == 0 {
             continue;
         }
-        let (i, j) = options[rng.gen_range(0..count)];
-        // Reverse the logical stretch after the chosen neighbour.
-        let k = logical(usize::from(pos[i * n + j]));
-        let (mut a, mut b) = if flipped {
-            (0, len - 1 - k)
-        } else {
-            (k + 1, len)
+        let chosen = options[rng.gen_range(0..count)];
+        let Some(stored) = find(&path, chosen) else {
+            continue; // unreachable: every cell is on the path
         };
-        // Swap the ends inward, updating the two positions each swap moves.
-        while b > a + 1 {
-            b -= 1;
-            path.swap(a, b);
-            pos[usize::from(path[a])] = a as u16;
-            pos[usize::from(path[b])] = b as u16;
-            a += 1;
+        // Reverse the logical stretch after the chosen neighbour.
+        if flipped {
+            path[..stored].reverse();
+        } else {
+            path[stored + 1..len].reverse();
         }
     }
-    let mut cells: Vec<Cell> = path
+    let mut cells: Vec<Cell> = path[..len]
         .iter()
         .map(|&c| (usize::from(c) / n, usize::from(c) % n))
         .collect();
@@ -133,6 +143,20 @@ fn random_path(rng: &mut impl Rng, n: usize) -> Vec<Cell> {
         cells.reverse();
     }
     cells
+}
+
+/// The index of `cell` in `path`: 32 bytes compared at a time into a bit mask.
+fn find(path: &[u8; 256], cell: u8) -> Option<usize> {
+    for (k, chunk) in path.chunks_exact(32).enumerate() {
+        let mask = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |m, (i, &c)| m | (u32::from(c == cell) << i));
+        if mask != 0 {
+            return Some(k * 32 + mask.trailing_zeros() as usize);
+        }
+    }
+    None
 }
 
 struct Board {
@@ -244,18 +268,17 @@ fn check(board: &Board, grid: &[Vec<i64>]) -> Result<(), String> {
 const MAX_NODES: u64 = 20_000_000;
 
 /// Extends the path 1, 2, ... cell by cell, pruning any step from which the next clue is out of reach
-/// (distance or parity); counts the cells tried.
-fn solve_nodes(board: &Board) -> u64 {
-    let n = board.n;
+/// (distance or parity); counts the cells tried. `clues` is the grid row-major, `Some(v)` for a clue.
+fn solve_nodes(n: usize, clues: &[Option<u64>]) -> u64 {
     let total = n * n;
     let mut clue_at: Vec<Option<Cell>> = vec![None; total + 1];
-    for i in 0..n {
-        for j in 0..n {
-            if let Some(v) = board.grid[i][j] {
-                if let Some(slot) = clue_at.get_mut(v as usize) {
-                    *slot = Some((i, j));
-                }
+    let mut used = vec![false; total];
+    for (cell, clue) in clues.iter().enumerate() {
+        if let Some(v) = *clue {
+            if let Some(slot) = clue_at.get_mut(v as usize) {
+                *slot = Some((cell / n, cell % n));
             }
+            used[cell] = true;
         }
     }
     // The next clue at or after each value.
@@ -263,66 +286,66 @@ fn solve_nodes(board: &Board) -> u64 {
     for v in (1..=total).rev() {
         next_clue[v] = clue_at[v].map(|c| (v, c)).or(next_clue[v + 1]);
     }
-    let mut used = vec![vec![false; n]; n];
-    for i in 0..n {
-        for j in 0..n {
-            used[i][j] = board.grid[i][j].is_some();
-        }
-    }
-    #[allow(clippy::too_many_arguments)]
-    fn go(
+    struct Search<'a> {
         n: usize,
-        v: usize,
-        at: Cell,
         total: usize,
-        clue_at: &[Option<Cell>],
-        next_clue: &[Option<(usize, Cell)>],
-        used: &mut [Vec<bool>],
-        nodes: &mut u64,
-    ) -> bool {
-        if v == total {
-            return true;
-        }
-        let w = v + 1;
-        if let Some(c) = clue_at[w] {
-            return adjacent(at, c) && go(n, w, c, total, clue_at, next_clue, used, nodes);
-        }
-        let mut next = [(0, 0); 4];
-        let mut count = 0;
-        for c in neighbours(n, at) {
-            next[count] = c;
-            count += 1;
-        }
-        for &c in &next[..count] {
-            if used[c.0][c.1] {
-                continue;
+        clue_at: &'a [Option<Cell>],
+        next_clue: &'a [Option<(usize, Cell)>],
+        used: &'a mut [bool],
+        nodes: u64,
+    }
+    impl Search<'_> {
+        fn go(&mut self, v: usize, at: Cell) -> bool {
+            if v == self.total {
+                return true;
             }
-            if let Some((k, target)) = next_clue[w] {
-                let dist = c.0.abs_diff(target.0) + c.1.abs_diff(target.1);
-                if dist > k - w || !(k - w - dist).is_multiple_of(2) {
+            let w = v + 1;
+            if let Some(c) = self.clue_at[w] {
+                return adjacent(at, c) && self.go(w, c);
+            }
+            let mut next = [(0, 0); 4];
+            let mut count = 0;
+            for c in neighbours(self.n, at) {
+                next[count] = c;
+                count += 1;
+            }
+            for &c in &next[..count] {
+                let cell = c.0 * self.n + c.1;
+                if self.used[cell] {
                     continue;
                 }
+                if let Some((k, target)) = self.next_clue[w] {
+                    let dist = c.0.abs_diff(target.0) + c.1.abs_diff(target.1);
+                    if dist > k - w || !(k - w - dist).is_multiple_of(2) {
+                        continue;
+                    }
+                }
+                self.nodes += 1;
+                if self.nodes > MAX_NODES {
+                    return true;
+                }
+                self.used[cell] = true;
+                let found = self.go(w, c);
+                self.used[cell] = false;
+                if found {
+                    return true;
+                }
             }
-            *nodes += 1;
-            if *nodes > MAX_NODES {
-                return true;
-            }
-            used[c.0][c.1] = true;
-            let found = go(n, w, c, total, clue_at, next_clue, used, nodes);
-            used[c.0][c.1] = false;
-            if found {
-                return true;
-            }
+            false
         }
-        false
     }
-    let mut nodes = 0;
+    let mut search = Search {
+        n,
+        total,
+        clue_at: &clue_at,
+        next_clue: &next_clue,
+        used: &mut used,
+        nodes: 0,
+    };
     if let Some(start) = clue_at[1] {
-        go(
-            n, 1, start, total, &clue_at, &next_clue, &mut used, &mut nodes,
-        );
+        search.go(1, start);
     }
-    nodes
+    search.nodes
 }
 
 impl Puzzle for Numbrix {
@@ -345,72 +368,90 @@ impl Puzzle for Numbrix {
         index: u64,
         options: GenOptions,
     ) -> Result<Instance, SynlogicError> {
-        let Begun {
+        let LazyBegun {
             level,
             mut rng,
             language,
             trace,
-        } = puzzle::begin(ID, seed, index, options);
+        } = puzzle::begin_lazy(ID, seed, index, options);
         let (n, fill_rate) = level.pick(&LEVELS);
         let path = random_path(&mut rng, n);
         let total = n * n;
-        let mut solution = vec![vec![0u64; n]; n];
+        // Per cell: its number on the path, and whether it is shown (flat, row-major).
+        let mut solution = vec![0u16; total];
         for (k, &(i, j)) in path.iter().enumerate() {
-            solution[i][j] = k as u64 + 1;
+            solution[i * n + j] = k as u16 + 1;
         }
         // Like SynLogic: 1 and n² always shown; hide (1 - fill_rate) of the cells among the others.
         let hide = ((total as f64) * (1.0 - fill_rate)) as usize;
         let mut middle: Vec<Cell> = path[1..total - 1].to_vec();
         let hide = hide.min(middle.len());
-        let mut hidden = Vec::with_capacity(hide);
+        let mut shown = vec![true; total];
         for _ in 0..hide {
-            hidden.push(middle.swap_remove(rng.gen_range(0..middle.len())));
+            let (i, j) = middle.swap_remove(rng.gen_range(0..middle.len()));
+            shown[i * n + j] = false;
         }
-        let grid: Vec<Vec<Option<u64>>> = (0..n)
-            .map(|i| {
-                (0..n)
-                    .map(|j| (!hidden.contains(&(i, j))).then_some(solution[i][j]))
-                    .collect()
-            })
+        let clues: Vec<Option<u64>> = (0..total)
+            .map(|cell| shown[cell].then_some(u64::from(solution[cell])))
             .collect();
-        let board = Board { n, grid };
-        let nodes = solve_nodes(&board);
-        let grid_json: Vec<Vec<Value>> = board
-            .grid
-            .iter()
-            .map(|row| {
-                row.iter()
-                    .map(|c| c.map_or_else(|| json!("X"), |v| json!(v)))
-                    .collect()
-            })
+        let nodes = solve_nodes(n, &clues);
+        let intro = pick(&mut rng, INTROS, language);
+        let (rules, format) = (RULES.get(language), FORMAT.get(language));
+        let (n_text, nn_text) = (grid_text::small_int(n), total.to_string());
+        let write = |key: &str, out: &mut String| {
+            match key {
+                "n" => out.push_str(&n_text),
+                "nn" => out.push_str(&nn_text),
+                _ => return false,
+            }
+            true
+        };
+        let mut question =
+            String::with_capacity(intro.len() + rules.len() + format.len() + 3 * total + 16);
+        fill_with(&mut question, intro, write);
+        question.push('\n');
+        fill_with(&mut question, rules, write);
+        question.push_str("\n\n");
+        for (cell, clue) in clues.iter().enumerate() {
+            if cell > 0 {
+                question.push(if cell % n == 0 { '\n' } else { ' ' });
+            }
+            match *clue {
+                Some(v) => grid_text::push_int(&mut question, v as i64),
+                None => question.push('X'),
+            }
+        }
+        question.push_str("\n\n");
+        question.push_str(format);
+        // The record may be held (a batch, the bench): keep only the bytes it uses.
+        question.shrink_to_fit();
+        // What the metadata is built from: each cell's number, the top bit set where it is hidden.
+        let kept: Vec<u16> = (0..total)
+            .map(|cell| solution[cell] | if shown[cell] { 0 } else { 0x8000 })
             .collect();
-        let grid_text: Vec<String> = board
-            .grid
-            .iter()
-            .map(|row| {
-                row.iter()
-                    .map(|c| c.map_or_else(|| "X".to_owned(), |v| v.to_string()))
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            })
-            .collect();
-        let (n_text, nn_text) = (n.to_string(), total.to_string());
-        let vars = [("n", n_text.as_str()), ("nn", nn_text.as_str())];
-        let question = format!(
-            "{}\n{}\n\n{}\n\n{}",
-            fill(pick(&mut rng, INTROS, language), &vars),
-            fill(RULES.get(language), &vars),
-            grid_text.join("\n"),
-            FORMAT.get(language)
-        );
         Ok(Instance {
             question,
             answer: Value::String(String::new()),
             difficulty: level,
             metadata: Metadata::lazy(move || {
+                let rows = |cell: fn(u16) -> Value| {
+                    Value::Array(
+                        kept.chunks(n.max(1))
+                            .map(|row| Value::Array(row.iter().map(|&v| cell(v)).collect()))
+                            .collect(),
+                    )
+                };
+                let grid = rows(|v| {
+                    if v & 0x8000 != 0 {
+                        Value::from("X")
+                    } else {
+                        Value::from(v)
+                    }
+                });
+                let solution = rows(|v| Value::from(v & 0x7fff));
                 json!({
-                    "trace_id": trace,
-                    "grid": grid_json,
+                    "trace_id": trace.to_string(),
+                    "grid": grid,
                     "solution": solution,
                     "n": n,
                     "fill_rate": fill_rate,

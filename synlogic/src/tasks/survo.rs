@@ -2,7 +2,6 @@
 //! inner cells are blanked (0) and their numbers listed. Place the listed numbers back so every sum
 //! holds. The verifier checks the sums, the kept numbers and the multiset, so any valid filling passes.
 
-use rand::seq::index::sample;
 use rand::Rng;
 use serde_json::{json, Map, Value};
 
@@ -16,6 +15,8 @@ use crate::instance::{rlvr_meta, Gold, Instance, Metadata};
 use crate::language::{fill_with, pick, Bilingual};
 use crate::puzzle::{self, GenOptions, Judgement, LazyBegun, Puzzle};
 use crate::pyliteral;
+use crate::scratch;
+use crate::small_sample;
 
 const ID: &str = "survo";
 
@@ -36,16 +37,37 @@ const LEVELS: [(usize, usize); 10] = [
 const MIN_NUM: i64 = 1;
 const MAX_NUM: i64 = 9;
 
-/// The most cells a level's matrix has: generation works on stack buffers.
+/// The most cells, inner cells and blanks a level's matrix has: generation works on stack buffers.
 const GEN_CELLS: usize = 64;
+const GEN_INNER: usize = 49;
+const GEN_BLANKS: usize = 22;
 const _: () = {
     let mut k = 0;
     while k < LEVELS.len() {
-        // Sums of (n-1)^2 numbers up to 9 stay far below i16::MAX (the metadata's storage).
-        assert!(LEVELS[k].0 * LEVELS[k].0 <= GEN_CELLS && MAX_NUM * 64 < i16::MAX as i64);
+        let (n, x) = LEVELS[k];
+        assert!(n * n <= GEN_CELLS && (n - 1) * (n - 1) <= GEN_INNER && x <= GEN_BLANKS);
+        // Inner numbers and blank indices are kept in bytes.
+        assert!(MAX_NUM <= u8::MAX as i64 && GEN_INNER <= u8::MAX as usize);
         k += 1;
     }
 };
+
+/// The full matrix (row-major, n x n) from its inner (n-1) x (n-1) numbers: each row's sum in its
+/// last column, each column's sum in the last row, the total in the corner.
+fn full_matrix(inner: &[u8; GEN_INNER], n: usize) -> [i64; GEN_CELLS] {
+    let mut full = [0i64; GEN_CELLS];
+    for i in 0..n - 1 {
+        for j in 0..n - 1 {
+            full[i * n + j] = i64::from(inner[i * (n - 1) + j]);
+        }
+    }
+    for i in 0..n - 1 {
+        full[i * n + n - 1] = full[i * n..i * n + n - 1].iter().sum();
+        full[(n - 1) * n + i] = (0..n - 1).map(|r| full[r * n + i]).sum();
+    }
+    full[n * n - 1] = (0..n - 1).map(|r| full[r * n + n - 1]).sum();
+    full
+}
 
 const INTROS: &[Bilingual] = &[
     Bilingual {
@@ -241,25 +263,23 @@ impl Puzzle for Survo {
             trace,
         } = puzzle::begin_lazy(ID, seed, index, options);
         let (n, x) = level.pick(&LEVELS);
-        // The full and the shown matrix, flat row-major on the stack; the prompt and answer are
-        // written straight from them.
-        let (mut full, mut original) = ([0i64; GEN_CELLS], [0i64; GEN_CELLS]);
-        for i in 0..n - 1 {
-            for j in 0..n - 1 {
-                full[i * n + j] = rng.gen_range(MIN_NUM..=MAX_NUM);
-            }
+        // The inner (n-1) x (n-1) numbers, row-major: all that the rest is computed from.
+        let mut inner = [0u8; GEN_INNER];
+        for v in &mut inner[..(n - 1) * (n - 1)] {
+            *v = rng.gen_range(MIN_NUM..=MAX_NUM) as u8;
         }
-        for i in 0..n - 1 {
-            full[i * n + n - 1] = full[i * n..i * n + n - 1].iter().sum();
-            full[(n - 1) * n + i] = (0..n - 1).map(|r| full[r * n + i]).sum();
+        let full = full_matrix(&inner, n);
+        // The blanks, as indices into the inner block; their numbers, in this order, are the
+        // candidates.
+        let blanks = small_sample::sample(&mut rng, (n - 1) * (n - 1), x);
+        let mut blank_at = [0u8; GEN_BLANKS];
+        for (slot, k) in blank_at.iter_mut().zip(blanks.iter()) {
+            *slot = k as u8;
         }
-        full[n * n - 1] = (0..n - 1).map(|r| full[r * n + n - 1]).sum();
-        original[..n * n].copy_from_slice(&full[..n * n]);
-        // The blanks, as indices into the inner (n-1) x (n-1) block; their numbers, in this order,
-        // are the candidates.
-        let blanks = sample(&mut rng, (n - 1) * (n - 1), x);
-        let cell = move |k: usize| (k / (n - 1)) * n + k % (n - 1);
-        for k in blanks.iter() {
+        let blank_at = &blank_at[..x];
+        let cell = move |k: u8| (usize::from(k) / (n - 1)) * n + usize::from(k) % (n - 1);
+        let mut original = full;
+        for &k in blank_at {
             original[cell(k)] = 0;
         }
         let (full, original) = (&full[..n * n], &original[..n * n]);
@@ -270,37 +290,36 @@ impl Puzzle for Survo {
                 true
             }
             "candidates" => {
-                grid_text::push_list(out, blanks.iter().map(|k| full[cell(k)]));
+                grid_text::push_list(out, blank_at.iter().map(|&k| full[cell(k)]));
                 true
             }
             _ => false,
         };
         let intro = pick(&mut rng, INTROS, language);
         let (rules, format) = (RULES.get(language), FORMAT.get(language));
-        let mut question =
-            String::with_capacity(intro.len() + rules.len() + format.len() + 4 * (n * n + x) + 16);
-        fill_with(&mut question, intro, write);
-        question.push_str("\n\n");
-        grid_text::push_rows(&mut question, original, n, " ", Some(0));
-        question.push_str("\n\n");
-        fill_with(&mut question, rules, write);
-        question.push_str("\n\n");
-        question.push_str(format);
-        let mut answer = String::with_capacity(5 * n * n + 2 * n);
-        grid_text::push_matrix(&mut answer, full, n);
-        // What the metadata is built from, in one small buffer: the full matrix (its numbers stay
-        // below 2^15), then the blank indices.
-        let kept: Vec<i16> = full
-            .iter()
-            .map(|&v| v as i16)
-            .chain(blanks.iter().map(|k| k as i16))
-            .collect();
+        let question = scratch::build(|question| {
+            fill_with(question, intro, write);
+            question.push_str("\n\n");
+            grid_text::push_rows(question, original, n, " ", Some(0));
+            question.push_str("\n\n");
+            fill_with(question, rules, write);
+            question.push_str("\n\n");
+            question.push_str(format);
+        });
+        let answer = scratch::build(|answer| grid_text::push_matrix(answer, full, n));
+        // What the metadata is built from, captured by value (one allocation for the closure).
+        let blanks = {
+            let mut kept = [0u8; GEN_BLANKS];
+            kept[..x].copy_from_slice(blank_at);
+            kept
+        };
         let metadata = Metadata::lazy(move || {
-            let (full, blanks) = kept.split_at(n * n);
-            let full: Vec<i64> = full.iter().map(|&v| i64::from(v)).collect();
-            let mut original = full.clone();
+            let full = full_matrix(&inner, n);
+            let full = &full[..n * n];
+            let blanks = &blanks[..x];
+            let mut original = full.to_vec();
             for &k in blanks {
-                original[cell(k as usize)] = 0;
+                original[cell(k)] = 0;
             }
             let mut metadata = Map::with_capacity(9);
             metadata.insert("trace_id".into(), Value::from(trace));
@@ -308,10 +327,10 @@ impl Puzzle for Survo {
                 "original_matrix".into(),
                 grid_text::int_rows_value(&original, n),
             );
-            metadata.insert("filled_matrix".into(), grid_text::int_rows_value(&full, n));
+            metadata.insert("filled_matrix".into(), grid_text::int_rows_value(full, n));
             metadata.insert(
                 "candidate_numbers".into(),
-                grid_text::int_list_value(blanks.iter().map(|&k| full[cell(k as usize)])),
+                grid_text::int_list_value(blanks.iter().map(|&k| full[cell(k)])),
             );
             metadata.insert("n".into(), Value::from(n));
             metadata.insert("x".into(), Value::from(x));
@@ -323,8 +342,6 @@ impl Puzzle for Survo {
             );
             Value::Object(metadata)
         });
-        // The record may be held (a batch, the bench): keep only the bytes it uses.
-        question.shrink_to_fit();
         Ok(Instance {
             question,
             answer: Value::String(answer),

@@ -12,6 +12,7 @@
 //! that every letter cell belongs to a word. On a well-formed layout that means each run holds one
 //! given word; SynLogic's own layouts, whose words may abut, pass the same check.
 
+mod board;
 mod fill;
 mod layout;
 mod words;
@@ -27,6 +28,7 @@ use crate::language::{fill, pick, Bilingual, Language};
 use crate::puzzle::{self, Begun, GenOptions, Judgement, Puzzle};
 use crate::pyliteral::{self, PyValue};
 
+use board::{Board, Parts};
 pub use fill::{fill_nodes, Slot};
 pub use layout::{build, runs, Crossword, Placement};
 pub use words::{dictionary, Dictionary};
@@ -94,37 +96,6 @@ fn text(word: &[u8]) -> String {
     String::from_utf8_lossy(word).into_owned()
 }
 
-/// What a verifier reads from a record: the layout's rows (possibly ragged) stored one after the
-/// other, and the words, lowercased.
-struct Board {
-    /// `row_start[r]..row_start[r + 1]` are row r's cells in `letter` (and in an answer's cells).
-    row_start: Vec<usize>,
-    /// Whether each cell takes a letter.
-    letter: Vec<bool>,
-    /// Every word's characters, one after the other; `spans[w]` is word w's range.
-    chars: Vec<char>,
-    spans: Vec<(usize, usize)>,
-    /// Words `..across` of `spans` are the across words, the rest the down words.
-    across: usize,
-}
-
-impl Board {
-    fn rows(&self) -> usize {
-        self.row_start.len() - 1
-    }
-
-    /// The index of cell (r, c) when the row has that column.
-    fn at(&self, r: usize, c: usize) -> Option<usize> {
-        let (start, end) = (*self.row_start.get(r)?, *self.row_start.get(r + 1)?);
-        (c < end - start).then_some(start + c)
-    }
-
-    fn word(&self, w: usize) -> &[char] {
-        let (a, b) = self.spans[w];
-        &self.chars[a..b]
-    }
-}
-
 fn read_puzzle(gold: Gold<'_>) -> Result<Board, SynlogicError> {
     let bad = |field: &'static str, message: &str| {
         SynlogicError::bad_record(ID, field, message.to_owned())
@@ -152,12 +123,10 @@ fn read_puzzle(gold: Gold<'_>) -> Result<Board, SynlogicError> {
         }
         row_start.push(letter.len());
     }
-    let mut board = Board {
+    let mut board = Parts {
         row_start,
         letter,
-        chars: Vec::new(),
-        spans: Vec::new(),
-        across: 0,
+        ..Parts::default()
     };
     for field in ["metadata.across_words", "metadata.down_words"] {
         let words = gold
@@ -178,7 +147,7 @@ fn read_puzzle(gold: Gold<'_>) -> Result<Board, SynlogicError> {
             board.across = board.spans.len();
         }
     }
-    Ok(board)
+    Ok(Board::new(&board))
 }
 
 /// An answer cell: a lowercased letter's code, or [`EMPTY`].
@@ -221,7 +190,7 @@ fn response_grid(board: &Board, response: &str) -> Result<Option<Vec<u32>>, Judg
         .or_else(|| extract::last_balanced(text, '[', ']', 3))
         .ok_or_else(|| Judgement::unparseable("no 2-D list in the answer"))?;
     let candidate = extract::within_limit(candidate)?;
-    let mut cells = vec![EMPTY; board.letter.len()];
+    let mut cells = vec![EMPTY; board.cells()];
     // Cells outside the layout make the shape differ; each row holding at most its layout's
     // cells, all of them filled, and as many rows: the same shape.
     let mut outside = false;
@@ -238,7 +207,7 @@ fn response_grid(board: &Board, response: &str) -> Result<Option<Vec<u32>>, Judg
         Some(())
     });
     if let Some(rows) = read {
-        let same = !outside && rows == board.rows() && filled == board.letter.len();
+        let same = !outside && rows == board.rows() && filled == board.cells();
         return Ok(same.then_some(cells));
     }
     let value = pyliteral::parse(candidate)
@@ -262,7 +231,7 @@ fn response_grid(board: &Board, response: &str) -> Result<Option<Vec<u32>>, Judg
         same &= board
             .at(r, 0)
             .map_or(row.is_empty() && r < board.rows(), |k| {
-                board.row_start[r + 1] - k == row.len()
+                board.row_start(r + 1) - k == row.len()
             });
         for (c, v) in row.iter().enumerate() {
             let v = cell(v).ok_or_else(bad_cell)?;
@@ -274,46 +243,66 @@ fn response_grid(board: &Board, response: &str) -> Result<Option<Vec<u32>>, Judg
     Ok(same.then_some(cells))
 }
 
-/// Whether each word of one direction (in `order`) can take one of its starts with no cell shared
-/// between two of them; depth-first, bounded by [`MATCH_BUDGET`] steps. `cells_of(w, start)` lists
-/// the cells word `w` covers from a start.
-/// Walks the cells word w covers from a start cell while a visitor accepts them; whether all were
-/// accepted.
-type CellWalk<'a> = dyn Fn(usize, usize, &mut dyn FnMut(usize) -> bool) -> bool + 'a;
-
-fn place_words(
-    starts: &[(usize, usize)],
-    start_cells: &[usize],
-    cells_of: &CellWalk<'_>,
-    taken: &mut [bool],
-    order: &[usize],
-    steps: &mut u64,
+/// Visits the cells of `word` laid from (r, c), across or down, while `f` accepts them (with the
+/// word's character there); whether all were in the grid and accepted.
+fn walk(
+    puzzle: &Board,
+    word: &[u32],
+    across: bool,
+    (r, c): (usize, usize),
+    mut f: impl FnMut(usize, u32) -> bool,
 ) -> bool {
-    let Some((&w, rest)) = order.split_first() else {
-        return true;
-    };
-    let (a, b) = starts[w];
-    for &start in &start_cells[a..b] {
-        *steps += 1;
-        if *steps > MATCH_BUDGET {
-            return false;
-        }
-        if !cells_of(w, start, &mut |k| !taken[k]) {
-            continue;
-        }
-        cells_of(w, start, &mut |k| {
-            taken[k] = true;
-            true
-        });
-        if place_words(starts, start_cells, cells_of, taken, rest, steps) {
+    word.iter().enumerate().all(|(k, &ch)| {
+        let cell = if across {
+            puzzle.at(r, c + k)
+        } else {
+            puzzle.at(r + k, c)
+        };
+        cell.is_some_and(|cell| f(cell, ch))
+    })
+}
+
+/// The words of one direction and where each can start: word `first + w` may start at the (row,
+/// column) pairs `start_cells[starts[w].0..starts[w].1]`.
+struct WordStarts<'a> {
+    puzzle: &'a Board,
+    first: usize,
+    across: bool,
+    starts: &'a [(usize, usize)],
+    start_cells: &'a [(usize, usize)],
+}
+
+impl WordStarts<'_> {
+    /// Whether each word (in `order`) can take one of its starts with no cell shared between two
+    /// of them; depth-first, bounded by [`MATCH_BUDGET`] steps.
+    fn place(&self, taken: &mut [bool], order: &[usize], steps: &mut u64) -> bool {
+        let Some((&w, rest)) = order.split_first() else {
             return true;
+        };
+        let word = self.puzzle.word(self.first + w);
+        let (a, b) = self.starts[w];
+        for &start in &self.start_cells[a..b] {
+            *steps += 1;
+            if *steps > MATCH_BUDGET {
+                return false;
+            }
+            if !walk(self.puzzle, word, self.across, start, |k, _| !taken[k]) {
+                continue;
+            }
+            walk(self.puzzle, word, self.across, start, |k, _| {
+                taken[k] = true;
+                true
+            });
+            if self.place(taken, rest, steps) {
+                return true;
+            }
+            walk(self.puzzle, word, self.across, start, |k, _| {
+                taken[k] = false;
+                true
+            });
         }
-        cells_of(w, start, &mut |k| {
-            taken[k] = false;
-            true
-        });
+        false
     }
-    false
 }
 
 /// Checks an answer grid (in the board's cell order, `None` when its shape differs); `Err` names
@@ -323,55 +312,46 @@ fn check(puzzle: &Board, answer: Option<&[u32]>) -> Result<(), String> {
         return Err("the grid's shape differs from the layout".into());
     };
     for r in 0..puzzle.rows() {
-        let (start, end) = (puzzle.row_start[r], puzzle.row_start[r + 1]);
+        let (start, end) = (puzzle.row_start(r), puzzle.row_start(r + 1));
         for k in start..end {
-            match (answer[k] != EMPTY, puzzle.letter[k]) {
+            match (answer[k] != EMPTY, puzzle.letter(k)) {
                 (true, false) => return Err(format!("cell ({r}, {}) must stay empty", k - start)),
                 (false, true) => return Err(format!("cell ({r}, {}) needs a letter", k - start)),
                 _ => {}
             }
         }
     }
-    let mut covered = vec![false; answer.len()];
-    let mut taken = vec![false; answer.len()];
-    let mut starts = Vec::with_capacity(puzzle.spans.len());
+    // Filled rather than zero-allocated: glibc's `calloc` skips its per-thread cache, and these
+    // small buffers are freed and reallocated on every call.
+    let mut covered = Vec::with_capacity(answer.len());
+    covered.resize(answer.len(), false);
+    let mut taken = covered.clone();
+    let mut starts = Vec::with_capacity(puzzle.word_count());
     let mut start_cells = Vec::new();
+    let mut order = Vec::with_capacity(puzzle.word_count());
     for across in [true, false] {
         let name = if across { "across" } else { "down" };
         let words = if across {
-            0..puzzle.across
+            0..puzzle.across()
         } else {
-            puzzle.across..puzzle.spans.len()
-        };
-        // Visits the cells of word w from the start (r, c) while `f` says go on; whether all were
-        // in the grid and `f` accepted each.
-        let walk = |w: usize, (r, c): (usize, usize), f: &mut dyn FnMut(usize, char) -> bool| {
-            puzzle.word(w).iter().enumerate().all(|(k, &ch)| {
-                let cell = if across {
-                    puzzle.at(r, c + k)
-                } else {
-                    puzzle.at(r + k, c)
-                };
-                cell.is_some_and(|cell| f(cell, ch))
-            })
+            puzzle.across()..puzzle.word_count()
         };
         // Every start where the word's letters appear in that direction (start cells only: the
         // cells follow from the word's length).
         starts.clear();
         start_cells.clear();
-        let local = |w: usize| w - words.start;
         for w in words.clone() {
             let from = start_cells.len();
-            if let Some(&first) = puzzle.word(w).first() {
-                let first = u32::from(first);
+            let word = puzzle.word(w);
+            if let Some(&first) = word.first() {
                 for r in 0..puzzle.rows() {
-                    let (a, b) = (puzzle.row_start[r], puzzle.row_start[r + 1]);
+                    let (a, b) = (puzzle.row_start(r), puzzle.row_start(r + 1));
                     for c in 0..b - a {
                         // The first letter rules out most starts before the walk.
                         if answer[a + c] == first
-                            && walk(w, (r, c), &mut |cell, ch| answer[cell] == u32::from(ch))
+                            && walk(puzzle, word, across, (r, c), |cell, ch| answer[cell] == ch)
                         {
-                            start_cells.push(a + c);
+                            start_cells.push((r, c));
                         }
                     }
                 }
@@ -379,34 +359,29 @@ fn check(puzzle: &Board, answer: Option<&[u32]>) -> Result<(), String> {
             starts.push((from, start_cells.len()));
         }
         if let Some(w) = words.clone().find(|&w| {
-            let (a, b) = starts[local(w)];
+            let (a, b) = starts[w - words.start];
             a == b
         }) {
-            let word: String = puzzle.word(w).iter().collect();
+            let word: String = puzzle
+                .word(w)
+                .iter()
+                .filter_map(|&c| char::from_u32(c))
+                .collect();
             return Err(format!("the {name} word {word:?} is not in the grid"));
         }
-        let mut order: Vec<usize> = (0..words.len()).collect();
+        order.clear();
+        order.extend(0..words.len());
         order.sort_by_key(|&w| starts[w].1 - starts[w].0);
         taken.fill(false);
-        // Start cells back to (row, column) for the walk.
-        let row_of = |cell: usize| puzzle.row_start.partition_point(|&s| s <= cell) - 1;
-        let cells_of = |w: usize, start: usize, f: &mut dyn FnMut(usize) -> bool| {
-            let r = row_of(start);
-            walk(
-                words.start + w,
-                (r, start - puzzle.row_start[r]),
-                &mut |cell, _| f(cell),
-            )
+        let placement = WordStarts {
+            puzzle,
+            first: words.start,
+            across,
+            starts: &starts,
+            start_cells: &start_cells,
         };
         let mut steps = 0;
-        if !place_words(
-            &starts,
-            &start_cells,
-            &cells_of,
-            &mut taken,
-            &order,
-            &mut steps,
-        ) {
+        if !placement.place(&mut taken, &order, &mut steps) {
             return Err(format!(
                 "the {name} words cannot each take their own cells in the grid"
             ));
@@ -416,8 +391,8 @@ fn check(puzzle: &Board, answer: Option<&[u32]>) -> Result<(), String> {
         }
     }
     for r in 0..puzzle.rows() {
-        let (start, end) = (puzzle.row_start[r], puzzle.row_start[r + 1]);
-        if let Some(k) = (start..end).find(|&k| puzzle.letter[k] && !covered[k]) {
+        let (start, end) = (puzzle.row_start(r), puzzle.row_start(r + 1));
+        if let Some(k) = (start..end).find(|&k| puzzle.letter(k) && !covered[k]) {
             return Err(format!(
                 "the letter at ({r}, {}) belongs to no given word",
                 k - start
@@ -425,6 +400,18 @@ fn check(puzzle: &Board, answer: Option<&[u32]>) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// The verdict on a full response against the layout and words.
+fn judge(puzzle: &Board, response: &str) -> Judgement {
+    let answer = match response_grid(puzzle, response) {
+        Ok(a) => a,
+        Err(judgement) => return judgement,
+    };
+    match check(puzzle, answer.as_deref()) {
+        Ok(()) => Judgement::correct(),
+        Err(reason) => Judgement::wrong(reason),
+    }
 }
 
 impl Puzzle for Wordscapes {
@@ -504,6 +491,25 @@ impl Puzzle for Wordscapes {
             .collect();
         let across_words: Vec<String> = across.iter().map(|w| text(w)).collect();
         let down_words: Vec<String> = down.iter().map(|w| text(w)).collect();
+        // What `read_puzzle` reads back from the JSON built below.
+        let mut board = Parts {
+            row_start: vec![0],
+            spans: Vec::with_capacity(across_words.len() + down_words.len()),
+            across: across_words.len(),
+            ..Parts::default()
+        };
+        for row in &grid {
+            board.letter.extend(row.iter().map(|&cell| cell == "X"));
+            board.row_start.push(board.letter.len());
+        }
+        for word in across_words.iter().chain(&down_words) {
+            let start = board.chars.len();
+            board
+                .chars
+                .extend(word.chars().flat_map(char::to_lowercase));
+            board.spans.push((start, board.chars.len()));
+        }
+        let board = Board::new(&board);
         let n_text = size.to_string();
         let (across_label, down_label, layout_label) = match language {
             Language::En => ("Across words", "Down words", "Layout"),
@@ -539,20 +545,24 @@ impl Puzzle for Wordscapes {
                         "solver_nodes": nodes, "intersections": crossword.intersections,
                     },
                 })
-            }),
+            })
+            .with_typed(board),
         })
     }
 
     fn verify(&self, gold: Gold<'_>, response: &str) -> Result<Judgement, SynlogicError> {
-        let puzzle = read_puzzle(gold)?;
-        let answer = match response_grid(&puzzle, response) {
-            Ok(a) => a,
-            Err(judgement) => return Ok(judgement),
-        };
-        Ok(match check(&puzzle, answer.as_deref()) {
-            Ok(()) => Judgement::correct(),
-            Err(reason) => Judgement::wrong(reason),
-        })
+        Ok(judge(&read_puzzle(gold)?, response))
+    }
+
+    fn verify_instance(
+        &self,
+        instance: &Instance,
+        response: &str,
+    ) -> Result<Judgement, SynlogicError> {
+        match instance.metadata.typed::<Board>() {
+            Some(board) => Ok(judge(board, response)),
+            None => self.verify(instance.gold(), response),
+        }
     }
 
     /// The gold grid with empty cells written "0", a form the verifier accepts like " ".
@@ -591,12 +601,10 @@ mod tests {
     use super::*;
 
     fn puzzle(layout: &[&str], across: &[&str], down: &[&str]) -> Board {
-        let mut board = Board {
+        let mut board = Parts {
             row_start: vec![0],
-            letter: Vec::new(),
-            chars: Vec::new(),
-            spans: Vec::new(),
             across: across.len(),
+            ..Parts::default()
         };
         for row in layout {
             board.letter.extend(row.chars().map(|c| c == 'X'));
@@ -607,7 +615,7 @@ mod tests {
             board.chars.extend(w.chars());
             board.spans.push((start, board.chars.len()));
         }
-        board
+        Board::new(&board)
     }
 
     fn grid(rows: &[&str]) -> Vec<u32> {
