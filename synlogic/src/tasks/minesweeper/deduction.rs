@@ -28,7 +28,8 @@ pub struct Deduction {
     pub nodes: u64,
 }
 
-fn neighbours(n: usize, i: usize, j: usize) -> impl Iterator<Item = (usize, usize)> {
+/// The up to eight cells around (i, j) on an n x n board.
+pub(super) fn neighbours(n: usize, i: usize, j: usize) -> impl Iterator<Item = (usize, usize)> {
     let rows = i.saturating_sub(1)..=(i + 1).min(n - 1);
     rows.flat_map(move |r| {
         let cols = j.saturating_sub(1)..=(j + 1).min(n - 1);

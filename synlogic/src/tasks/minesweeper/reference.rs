@@ -3,16 +3,7 @@
 //! sets with the same node counts, since generated records carry the node count and the generator
 //! redraws boards past its node budget.
 
-use super::deduction::{Deduction, OverBudget};
-
-fn neighbours(n: usize, i: usize, j: usize) -> impl Iterator<Item = (usize, usize)> {
-    let rows = i.saturating_sub(1)..=(i + 1).min(n - 1);
-    rows.flat_map(move |r| {
-        let cols = j.saturating_sub(1)..=(j + 1).min(n - 1);
-        cols.map(move |c| (r, c))
-    })
-    .filter(move |&cell| cell != (i, j))
-}
+use super::deduction::{neighbours, Deduction, OverBudget};
 
 /// A variable's value in the search.
 const UNSET: u8 = 0;
