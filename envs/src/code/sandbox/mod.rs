@@ -19,7 +19,8 @@
 //!   CPU time, address space, file size, processes and open files, and the seccomp filter of
 //!   [`seccomp`] (no network sockets, no new namespaces, no tracing);
 //! - the harness reads stdout and stderr as they come, cuts stdout at the output cap and kills the
-//!   run at the wall-clock limit.
+//!   run at the wall-clock limit, counted from the end of the sandbox's own set-up (a set-up that
+//!   stalls past `SETUP_LIMIT` is an infrastructure error, not a time-limit verdict).
 
 #[cfg(feature = "docker")]
 pub mod docker;
@@ -159,6 +160,8 @@ pub enum Exit {
 pub struct RunResult {
     pub exit: Exit,
     pub cpu: Duration,
+    /// The run's wall time: the process sandbox counts it from the end of its own set-up
+    /// (namespaces and mounts), the Docker backend from the container's start request.
     pub wall: Duration,
     pub peak_rss_kb: u64,
     pub stdout: Vec<u8>,
@@ -421,6 +424,10 @@ fn cstr(bytes: &[u8]) -> Result<CString, SandboxError> {
         .map_err(|_| SandboxError::Unavailable("an argument holds a NUL byte".into()))
 }
 
+/// How long cloning the namespaces and mounting may take before the run counts as an infrastructure
+/// failure. Generous: on a loaded machine namespace creation can wait seconds on the kernel.
+const SETUP_LIMIT: Duration = Duration::from_secs(60);
+
 /// What the harness collected while the run went on.
 struct Watched {
     stdout: Vec<u8>,
@@ -457,6 +464,8 @@ fn watch(
     let fds = [out_r.as_raw_fd(), err_r.as_raw_fd(), status_r.as_raw_fd()];
     let pidfd = spawned.pidfd.as_raw_fd();
     let mut killed = false;
+    // When the helper reported its set-up done: the program's wall clock starts there.
+    let mut started: Option<Instant> = None;
     loop {
         let mut watched: Vec<i32> = fds
             .iter()
@@ -465,11 +474,10 @@ fn watch(
             .map(|(fd, _)| *fd)
             .collect();
         watched.push(pidfd);
-        let timeout = limits.wall.saturating_sub(start.elapsed());
-        let timeout = if killed {
-            Duration::from_millis(100)
-        } else {
-            timeout
+        let timeout = match (killed, started) {
+            (true, _) => Duration::from_millis(100),
+            (false, Some(t0)) => limits.wall.saturating_sub(t0.elapsed()),
+            (false, None) => SETUP_LIMIT.saturating_sub(start.elapsed()),
         };
         let revents = sys::poll(&watched, timeout).map_err(io_err("poll"))?;
         let helper_done = revents.last().is_some_and(|r| *r != 0);
@@ -508,14 +516,28 @@ fn watch(
                 }
             }
         }
+        if started.is_none() && w.status.first() == Some(&sys::STARTED) {
+            started = Some(Instant::now());
+            w.status.remove(0);
+        }
         if helper_done {
-            w.wall = start.elapsed();
+            w.wall = started.unwrap_or(start).elapsed();
             return Ok(w);
         }
-        if !killed && start.elapsed() >= limits.wall {
-            w.wall_exceeded = true;
-            sys::kill(spawned.pid);
-            killed = true;
+        match started {
+            Some(t0) if !killed && t0.elapsed() >= limits.wall => {
+                w.wall_exceeded = true;
+                sys::kill(spawned.pid);
+                killed = true;
+            }
+            None if start.elapsed() >= SETUP_LIMIT => {
+                // A stalled set-up is the machine's failure, never a verdict on the program.
+                return Err(SandboxError::Unavailable(format!(
+                    "the sandbox's set-up did not finish within {} s",
+                    SETUP_LIMIT.as_secs()
+                )));
+            }
+            _ => {}
         }
     }
 }

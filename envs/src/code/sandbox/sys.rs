@@ -64,6 +64,9 @@ pub const STAGE_MOUNT: u8 = b'M';
 pub const STAGE_EXEC: u8 = b'E';
 pub const STAGE_SETUP: u8 = b'S';
 pub const STAGE_FORK: u8 = b'F';
+/// One byte the helper writes once the mounts are done, just before it forks the program: the
+/// program's wall clock starts there, so a slow namespace set-up is never charged to the program.
+pub const STARTED: u8 = b'+';
 /// The helper's final report: the program's wait status and resource usage.
 pub const REPORT: u8 = b'R';
 /// Length of a report record: tag, wait status, user µs, system µs, peak RSS KiB.
@@ -419,6 +422,8 @@ fn helper(p: &Prepared) -> ! {
         if let Err(step) = mount_steps(p) {
             fail(plan.status, STAGE_MOUNT, step, 126);
         }
+        // Written before the fork, so it precedes anything the program's process writes.
+        libc::write(plan.status, [STARTED].as_ptr().cast(), 1);
         let child = libc::syscall(
             libc::SYS_clone,
             libc::SIGCHLD as libc::c_ulong,
