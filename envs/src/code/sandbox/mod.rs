@@ -19,8 +19,9 @@
 //!   CPU time, address space, file size, processes and open files, and the seccomp filter of
 //!   [`seccomp`] (no network sockets, no new namespaces, no tracing);
 //! - the harness reads stdout and stderr as they come, cuts stdout at the output cap and kills the
-//!   run at the wall-clock limit, counted from the end of the sandbox's own set-up (a set-up that
-//!   stalls past `SETUP_LIMIT` is an infrastructure error, not a time-limit verdict).
+//!   run at the wall-clock limit, counted from the end of the sandbox's own set-up to the helper's
+//!   report of the program's end (a set-up that stalls past `SETUP_LIMIT` is an infrastructure
+//!   error, not a time-limit verdict; the namespaces' teardown after the report is not counted).
 
 #[cfg(feature = "docker")]
 pub mod docker;
@@ -161,7 +162,8 @@ pub struct RunResult {
     pub exit: Exit,
     pub cpu: Duration,
     /// The run's wall time: the process sandbox counts it from the end of its own set-up
-    /// (namespaces and mounts), the Docker backend from the container's start request.
+    /// (namespaces and mounts) to its report of the program's end, the Docker backend from the
+    /// container's start request to its end.
     pub wall: Duration,
     pub peak_rss_kb: u64,
     pub stdout: Vec<u8>,
@@ -466,6 +468,9 @@ fn watch(
     let mut killed = false;
     // When the helper reported its set-up done: the program's wall clock starts there.
     let mut started: Option<Instant> = None;
+    // The program's wall time once the helper's report is in: the program has ended, and what is
+    // left (the namespaces' teardown, which can wait on the kernel under load) is not its time.
+    let mut ended: Option<Duration> = None;
     loop {
         let mut watched: Vec<i32> = fds
             .iter()
@@ -474,7 +479,7 @@ fn watch(
             .map(|(fd, _)| *fd)
             .collect();
         watched.push(pidfd);
-        let timeout = match (killed, started) {
+        let timeout = match (killed || ended.is_some(), started) {
             (true, _) => Duration::from_millis(100),
             (false, Some(t0)) => limits.wall.saturating_sub(t0.elapsed()),
             (false, None) => SETUP_LIMIT.saturating_sub(start.elapsed()),
@@ -520,12 +525,17 @@ fn watch(
             started = Some(Instant::now());
             w.status.remove(0);
         }
+        if let (Some(t0), None) = (started, ended) {
+            if w.status.first() == Some(&sys::REPORT) && w.status.len() >= sys::REPORT_LEN {
+                ended = Some(t0.elapsed());
+            }
+        }
         if helper_done {
-            w.wall = started.unwrap_or(start).elapsed();
+            w.wall = ended.unwrap_or_else(|| started.unwrap_or(start).elapsed());
             return Ok(w);
         }
         match started {
-            Some(t0) if !killed && t0.elapsed() >= limits.wall => {
+            Some(t0) if !killed && ended.is_none() && t0.elapsed() >= limits.wall => {
                 w.wall_exceeded = true;
                 sys::kill(spawned.pid);
                 killed = true;
