@@ -131,25 +131,10 @@ pub fn visit_simple_str_cells<'a>(
     text: &'a str,
     mut visit: impl FnMut(usize, usize, &'a str) -> Option<()>,
 ) -> Option<usize> {
-    let mut sc = Scanner {
-        src: text.as_bytes(),
-        text,
-        pos: 0,
-    };
-    let mut row = 0;
-    sc.list(|sc| {
-        let mut col = 0;
-        sc.list(|sc| {
-            let cell = sc.string()?;
-            visit(row, col, cell)?;
-            col += 1;
-            Some(())
-        })?;
-        row += 1;
-        Some(())
-    })?;
-    sc.space();
-    (sc.pos == sc.src.len()).then_some(row)
+    visit_simple_cells(text, |row, col, cell| match cell {
+        SimpleCell::Str(cell) => visit(row, col, cell),
+        SimpleCell::Int(_) => None,
+    })
 }
 
 /// A cell of a simple matrix: a plain decimal integer, or a quoted string without escapes
