@@ -8,8 +8,9 @@
 # Usage: scripts/synlogic-side-by-side.sh ANCHOR_DRIVER [TASK...]
 # ANCHOR_DRIVER is run as `$ANCHOR_PYTHON ANCHOR_DRIVER TASK COUNT` (TASK may carry a suffix such as
 # `sudoku/4`, passed through) and must print, as its last stdout line, one JSON object with
-# `gen_per_s`, `verify_per_s`, `settings` and optionally `gold_pass` and `python`. This script does
-# not fetch or build the anchor; the driver and the anchor's code stay outside this repository.
+# `gen_per_s`, `verify_per_s`, `settings` and optionally `gold_pass` and `python`. The driver we use is
+# scripts/synlogic-anchor/driver.py (our glue; SynLogic's code stays outside this repository, see the
+# README there for setting up the anchor). This script does not fetch or build the anchor.
 # Env: RLVR (default ./target/release/rlvr), ANCHOR_PYTHON (python3), CPU (1), ROUNDS (2),
 # SCALE (multiplies every instance count; default 1), ANCHOR_TIMEOUT (seconds per anchor call; 600).
 set -euo pipefail
