@@ -5,14 +5,13 @@ use std::fs::File;
 use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::time::Instant;
 
 use anyhow::{bail, Context};
 use clap::{Args, Subcommand, ValueEnum};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use rlvr_synlogic::{tasks, Difficulty, GenOptions, Gold, Language, Puzzle};
+use rlvr_synlogic::{bench, tasks, Difficulty, GenOptions, Gold, Language, Puzzle};
 
 use crate::progress;
 
@@ -78,7 +77,8 @@ enum SynlogicCommand {
         /// Levels to measure (all ten when absent).
         #[arg(long, value_delimiter = ',')]
         difficulty: Vec<i64>,
-        /// Instances generated per task and level.
+        /// Instances per batch: generation repeats fresh batches for at least 200 ms of CPU, and
+        /// the last batch is verified.
         #[arg(long, default_value_t = 200)]
         count: u64,
         /// Seed of the generated stream.
@@ -275,31 +275,15 @@ fn verify_file(puzzle: &dyn Puzzle, input: &Path, out: &Path) -> anyhow::Result<
 struct BenchRow {
     task: &'static str,
     difficulty: u8,
+    /// Instances per batch (generation repeats batches for at least 200 ms of CPU).
     instances: u64,
     generated_per_s: f64,
     verified_per_s: f64,
-    /// The same rates over this thread's CPU time (Linux), comparable with Python's
-    /// `time.process_time()` when the machine is shared; `None` where it cannot be read.
-    cpu_generated_per_s: Option<f64>,
-    cpu_verified_per_s: Option<f64>,
+    /// The same rates over this thread's CPU time, comparable with Python's
+    /// `time.process_time()` when the machine is shared.
+    cpu_generated_per_s: f64,
+    cpu_verified_per_s: f64,
     mean_solver_nodes: Option<f64>,
-}
-
-/// Nanoseconds of CPU this thread has run, from `/proc/thread-self/schedstat` (Linux; updated at
-/// least every scheduler tick, so good to a few ms, fine for runs of 200 ms and more).
-fn thread_cpu_ns() -> Option<u64> {
-    std::fs::read_to_string("/proc/thread-self/schedstat")
-        .ok()?
-        .split_whitespace()
-        .next()?
-        .parse()
-        .ok()
-}
-
-/// `count` per CPU second between two [`thread_cpu_ns`] readings.
-fn per_cpu_s(count: u64, before: Option<u64>, after: Option<u64>) -> Option<f64> {
-    let ns = after?.checked_sub(before?)?;
-    (ns > 0).then(|| count as f64 / (ns as f64 * 1e-9))
 }
 
 fn bench(
@@ -334,38 +318,8 @@ fn bench(
     }
     for puzzle in puzzles {
         for &level in &levels {
-            let options = GenOptions::at(level);
-            let cpu_before = thread_cpu_ns();
-            let started = Instant::now();
-            let instances = (0..count)
-                .map(|index| puzzle.generate(seed, index, options))
-                .collect::<Result<Vec<_>, _>>()?;
-            let generated_per_s = count as f64 / started.elapsed().as_secs_f64();
-            let cpu_generated_per_s = per_cpu_s(count, cpu_before, thread_cpu_ns());
-            let responses = instances
-                .iter()
-                .map(|i| puzzle.reference_response(i.gold()))
-                .collect::<Result<Vec<_>, _>>()?;
-            // Verification is fast: repeat the pass until it has run long enough to time.
-            let cpu_before = thread_cpu_ns();
-            let started = Instant::now();
-            let mut verified = 0u64;
-            while verified < 10 * count || started.elapsed().as_millis() < 200 {
-                for (instance, response) in instances.iter().zip(&responses) {
-                    let judgement = puzzle.verify_instance(instance, response)?;
-                    if !judgement.is_correct() {
-                        bail!(
-                            "{}: the reference response was judged {:?}: {}",
-                            puzzle.id(),
-                            judgement.verdict,
-                            judgement.reason
-                        );
-                    }
-                }
-                verified += count;
-            }
-            let verified_per_s = verified as f64 / started.elapsed().as_secs_f64();
-            let cpu_verified_per_s = per_cpu_s(verified, cpu_before, thread_cpu_ns());
+            let measured = bench::measure(puzzle, GenOptions::at(level), seed, count)?;
+            let instances = measured.instances;
             let nodes: Vec<u64> = if no_effort {
                 Vec::new()
             } else {
@@ -380,10 +334,10 @@ fn bench(
                 task: puzzle.id(),
                 difficulty: level.level(),
                 instances: count,
-                generated_per_s,
-                verified_per_s,
-                cpu_generated_per_s,
-                cpu_verified_per_s,
+                generated_per_s: measured.generated.per_s,
+                verified_per_s: measured.verified.per_s,
+                cpu_generated_per_s: measured.generated.cpu_per_s,
+                cpu_verified_per_s: measured.verified.cpu_per_s,
                 mean_solver_nodes,
             };
             if !json {

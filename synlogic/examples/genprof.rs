@@ -4,14 +4,8 @@
 //! CPU nanoseconds per `generate` call for each round (instances kept alive until the round ends, as
 //! `rlvr synlogic bench` does) and an FNV hash of the records, to check that bytes did not change.
 
+use rlvr_synlogic::bench::thread_cpu_ns;
 use rlvr_synlogic::{tasks, Difficulty, GenOptions};
-
-fn thread_cpu_ns() -> u64 {
-    std::fs::read_to_string("/proc/thread-self/schedstat")
-        .ok()
-        .and_then(|s| s.split_whitespace().next()?.parse().ok())
-        .unwrap_or(0)
-}
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();

@@ -26,6 +26,13 @@ pub enum SynlogicError {
         index: u64,
         message: String,
     },
+    /// A generated instance's own reference response was judged wrong (the bench's self-check).
+    #[error("{task}: the reference response of instance {index} was judged wrong: {reason}")]
+    ReferenceRejected {
+        task: &'static str,
+        index: u64,
+        reason: String,
+    },
 }
 
 impl SynlogicError {

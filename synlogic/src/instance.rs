@@ -2,7 +2,6 @@
 
 use rand::Rng;
 use std::any::Any;
-use std::sync::{Mutex, OnceLock};
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -11,41 +10,39 @@ use rlvr_envs::seed::TaskRng;
 
 use crate::difficulty::Difficulty;
 use crate::language::Language;
+use crate::lazy_json::LazyJson;
 
 /// A generated puzzle. `to_record` gives the JSON line SynLogic's generators write.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Instance {
     /// The prompt the model sees.
     pub question: String,
-    /// SynLogic's `answer` field for this task (a string, a list, or `""` where the gold lives in metadata).
-    pub answer: Value,
+    /// SynLogic's `answer` field for this task (a string, a list, or `""` where the gold lives in
+    /// metadata); a task may build it lazily, like the metadata.
+    pub answer: LazyJson,
     pub difficulty: Difficulty,
     /// SynLogic's metadata for this task, plus our own `rlvr` object (level, seed, index, solver effort).
     pub metadata: Metadata,
 }
 
-/// An instance's metadata: a JSON value, or the task's typed data that becomes one on first use.
-///
-/// Generation leaves it lazy: the puzzle's own vectors are moved into a closure, and the JSON tree
-/// (dozens of small allocations per record) is built only when a record is written or a verifier
-/// reads it, once. The value is the same either way, so `gen` output bytes do not depend on it.
+/// An instance's metadata: a JSON value, or the task's typed data that becomes one on first use
+/// (see [`LazyJson`]), plus the task's compact copy of the gold for its verifier.
+#[derive(Serialize, Deserialize)]
+#[serde(transparent)]
 pub struct Metadata {
-    value: OnceLock<Value>,
-    build: Mutex<Option<MetadataBuilder>>,
+    json: LazyJson,
     /// The task's own compact copy of the gold, for [`crate::Puzzle::verify_instance`]: a verifier
     /// reads a few flat fields instead of walking the JSON tree. Set only at generation; a record
     /// read from JSON (or cloned) has none and is verified from the JSON.
+    #[serde(skip)]
     typed: Option<Box<dyn Any + Send + Sync>>,
 }
-
-type MetadataBuilder = Box<dyn FnOnce() -> Value + Send>;
 
 impl Metadata {
     /// Metadata built by `build` on first use.
     pub fn lazy(build: impl FnOnce() -> Value + Send + 'static) -> Self {
         Metadata {
-            value: OnceLock::new(),
-            build: Mutex::new(Some(Box::new(build))),
+            json: LazyJson::lazy(build),
             typed: None,
         }
     }
@@ -63,23 +60,14 @@ impl Metadata {
 
     /// The metadata as JSON (built now if it was lazy).
     pub fn value(&self) -> &Value {
-        self.value.get_or_init(|| {
-            let build = self
-                .build
-                .lock()
-                .unwrap_or_else(|poisoned| poisoned.into_inner())
-                .take();
-            // `OnceLock` runs this once; a builder can be missing only if an earlier build panicked.
-            build.map_or(Value::Null, |build| build())
-        })
+        self.json.value()
     }
 }
 
 impl From<Value> for Metadata {
     fn from(value: Value) -> Self {
         Metadata {
-            value: OnceLock::from(value),
-            build: Mutex::new(None),
+            json: LazyJson::from(value),
             typed: None,
         }
     }
@@ -99,6 +87,8 @@ impl Clone for Metadata {
     }
 }
 
+/// Two metadata are equal when their JSON is: the typed gold is a copy of it, present only on
+/// generated instances.
 impl PartialEq for Metadata {
     fn eq(&self, other: &Self) -> bool {
         self.value() == other.value()
@@ -111,24 +101,12 @@ impl std::fmt::Debug for Metadata {
     }
 }
 
-impl Serialize for Metadata {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.value().serialize(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for Metadata {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        Value::deserialize(deserializer).map(Metadata::from)
-    }
-}
-
 impl Instance {
     /// What a verifier reads.
     pub fn gold(&self) -> Gold<'_> {
         Gold {
             question: &self.question,
-            answer: &self.answer,
+            answer: self.answer.value(),
             metadata: self.metadata.value(),
         }
     }
@@ -137,7 +115,7 @@ impl Instance {
     pub fn to_record(&self) -> Value {
         let mut map = Map::new();
         map.insert("question".into(), Value::String(self.question.clone()));
-        map.insert("answer".into(), self.answer.clone());
+        map.insert("answer".into(), self.answer.value().clone());
         map.insert("difficulty".into(), Value::from(self.difficulty.level()));
         map.insert("metadata".into(), self.metadata.value().clone());
         map.insert("gpt_response".into(), Value::String(String::new()));

@@ -9,6 +9,7 @@
 #![allow(clippy::needless_range_loop)]
 
 pub mod arith;
+pub mod bench;
 pub mod difficulty;
 pub mod env;
 pub mod error;
@@ -17,6 +18,7 @@ pub mod grid_text;
 pub mod instance;
 pub mod language;
 pub mod latin;
+pub mod lazy_json;
 pub mod puzzle;
 pub mod pyliteral;
 pub mod scratch;

@@ -731,7 +731,7 @@ impl Puzzle for ArrowMaze {
         );
         Ok(Instance {
             question,
-            answer: Value::String(python_json_dumps(&solution_rows)),
+            answer: Value::String(python_json_dumps(&solution_rows)).into(),
             difficulty: level,
             metadata: Metadata::lazy(move || {
                 json!({

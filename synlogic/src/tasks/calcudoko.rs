@@ -351,7 +351,7 @@ impl Puzzle for Calcudoko {
         );
         Ok(Instance {
             question,
-            answer: Value::String(grid_text::bracket_rows(&solution, n)),
+            answer: Value::String(grid_text::bracket_rows(&solution, n)).into(),
             difficulty: level,
             metadata: Metadata::lazy(move || {
                 json!({

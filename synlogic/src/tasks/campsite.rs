@@ -622,7 +622,7 @@ impl Puzzle for Campsite {
         let kept: Vec<Cell> = solution.cells[..n * m].to_vec();
         Ok(Instance {
             question,
-            answer: Value::String(String::new()),
+            answer: Value::String(String::new()).into(),
             difficulty: level,
             metadata: Metadata::lazy(move || {
                 let mut solution = Layout {

@@ -710,7 +710,7 @@ impl Puzzle for Cryptarithm {
         let ops_json: Vec<String> = ops.iter().map(char::to_string).collect();
         Ok(Instance {
             question,
-            answer: Value::String(answer),
+            answer: Value::String(answer).into(),
             difficulty: level,
             metadata: Metadata::lazy(move || {
                 json!({

@@ -15,6 +15,7 @@ use crate::grid_text;
 use crate::instance::{rlvr_meta, Gold, Instance, Metadata};
 use crate::language::{fill_into, pick, Bilingual};
 use crate::latin::{self, Rules};
+use crate::lazy_json::LazyJson;
 use crate::puzzle::{self, GenOptions, Judgement, LazyBegun, Puzzle};
 use crate::scratch;
 use crate::small_sample;
@@ -405,8 +406,13 @@ impl Puzzle for Futoshiki {
             question.push_str("\n\n");
             question.push_str(format);
         });
-        let answer = grid_text::json_rows(&solution, n);
+        // The held record keeps the square in one array; its JSON rows are built on first use.
+        let mut square = [0u8; GEN_SIDE * GEN_SIDE];
+        square[..n * n].copy_from_slice(&solution);
+        drop(solution);
+        let answer = LazyJson::lazy(move || grid_text::json_rows(&square[..n * n], n));
         let metadata = Metadata::lazy(move || {
+            let solution = &square[..n * n];
             let pair = |r: usize, c: usize| Value::Array(vec![Value::from(r), Value::from(c)]);
             let mut metadata = Map::with_capacity(8);
             metadata.insert("trace_id".into(), Value::from(trace));

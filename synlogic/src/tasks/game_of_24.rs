@@ -428,7 +428,7 @@ impl Puzzle for GameOf24 {
         let solution = strip_outer(&solution).to_owned();
         Ok(Instance {
             question,
-            answer: Value::String(String::new()),
+            answer: Value::String(String::new()).into(),
             difficulty: level,
             metadata: Metadata::lazy(move || {
                 json!({

@@ -474,7 +474,7 @@ impl Puzzle for Kukurasu {
         .with_typed(clues);
         Ok(Instance {
             question,
-            answer: Value::String(String::new()),
+            answer: Value::String(String::new()).into(),
             difficulty: level,
             metadata,
         })

@@ -487,7 +487,7 @@ impl Puzzle for MathPath {
         question.push_str(format);
         Ok(Instance {
             question,
-            answer: Value::String(ref_expr.clone()),
+            answer: Value::String(ref_expr.clone()).into(),
             difficulty: level,
             metadata: Metadata::lazy(move || {
                 json!({

@@ -420,7 +420,7 @@ fn build_instance(
         .collect();
     Instance {
         question,
-        answer: Value::String(String::new()),
+        answer: Value::String(String::new()).into(),
         difficulty: level,
         // The record's grids and steps are written out only when the record is.
         metadata: Metadata::lazy(move || {

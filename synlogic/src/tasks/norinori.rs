@@ -558,7 +558,7 @@ impl Puzzle for Norinori {
         let shadow_cells = 2 * shadow_dominoes;
         Ok(Instance {
             question,
-            answer: Value::String(String::new()),
+            answer: Value::String(String::new()).into(),
             difficulty: level,
             metadata: Metadata::lazy(move || {
                 json!({

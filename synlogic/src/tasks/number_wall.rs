@@ -500,7 +500,7 @@ impl Puzzle for NumberWall {
         );
         Ok(Instance {
             question,
-            answer: Value::String(String::new()),
+            answer: Value::String(String::new()).into(),
             difficulty: level,
             metadata: Metadata::lazy(move || {
                 json!({

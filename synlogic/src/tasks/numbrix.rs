@@ -431,7 +431,7 @@ impl Puzzle for Numbrix {
             .collect();
         Ok(Instance {
             question,
-            answer: Value::String(String::new()),
+            answer: Value::String(String::new()).into(),
             difficulty: level,
             metadata: Metadata::lazy(move || {
                 let rows = |cell: fn(u16) -> Value| {

@@ -341,7 +341,7 @@ impl Puzzle for SkyscraperPuzzle {
         question.shrink_to_fit();
         Ok(Instance {
             question,
-            answer: Value::String(String::new()),
+            answer: Value::String(String::new()).into(),
             difficulty: level,
             metadata,
         })

@@ -458,7 +458,7 @@ impl Puzzle for StarPlacementPuzzle {
         question.shrink_to_fit();
         Ok(Instance {
             question,
-            answer: Value::String(answer),
+            answer: Value::String(answer).into(),
             difficulty: level,
             metadata: Metadata::lazy(move || {
                 let (label, stars) = kept.split_at(n * n);

@@ -260,7 +260,7 @@ impl Puzzle for Sudoku {
         let givens = puzzle.iter().filter(|&&d| d != 0).count();
         Ok(Instance {
             question,
-            answer: Value::String(python_tuple_text(&solution)),
+            answer: Value::String(python_tuple_text(&solution)).into(),
             difficulty: level,
             metadata: Metadata::lazy(move || {
                 json!({

@@ -344,7 +344,7 @@ impl Puzzle for Survo {
         });
         Ok(Instance {
             question,
-            answer: Value::String(answer),
+            answer: Value::String(answer).into(),
             difficulty: level,
             metadata,
         })

@@ -533,7 +533,7 @@ impl Puzzle for Wordscapes {
         );
         Ok(Instance {
             question,
-            answer: json!(solution),
+            answer: json!(solution).into(),
             difficulty: level,
             metadata: Metadata::lazy(move || {
                 json!({
