@@ -200,7 +200,7 @@ impl Expr {
             }
         }
         text.push(b" = ");
-        text.push(itoa_i64(value, &mut [0; 20]).as_bytes());
+        text.push(decimal(value, &mut [0; 20]));
         text
     }
 }
@@ -256,8 +256,8 @@ fn apply(op: Op, a: i64, b: i64) -> Option<i64> {
     }
 }
 
-/// `value` in decimal, written into `buf`.
-fn itoa_i64(value: i64, buf: &mut [u8; 20]) -> &str {
+/// `value` in decimal ASCII, written into `buf`.
+fn decimal(value: i64, buf: &mut [u8; 20]) -> &[u8] {
     let mut pos = buf.len();
     let mut rest = value.unsigned_abs();
     loop {
@@ -272,8 +272,7 @@ fn itoa_i64(value: i64, buf: &mut [u8; 20]) -> &str {
         pos -= 1;
         buf[pos] = b'-';
     }
-    // ASCII digits and a sign only.
-    std::str::from_utf8(&buf[pos..]).unwrap_or_default()
+    &buf[pos..]
 }
 
 /// The response with blanks removed, checked against the query's template: same characters except
