@@ -14,7 +14,7 @@ use crate::error::SynlogicError;
 use crate::extract::{self, strip_think};
 use crate::instance::{Gold, Instance, Metadata};
 use crate::language::{fill_into, pick, Bilingual};
-use crate::puzzle::{self, Begun, GenOptions, Judgement, Puzzle};
+use crate::puzzle::{self, GenOptions, Judgement, LazyBegun, Puzzle};
 
 const ID: &str = "math_path";
 
@@ -70,160 +70,194 @@ const FORMAT: Bilingual = Bilingual {
 /// The math_path task.
 pub struct MathPath;
 
-/// One token of a generated left-hand side.
+/// Most operators a level asks for (the level table's largest n).
+const MAX_N: usize = 15;
+
+/// One drawn left-hand side, SynLogic's shape: n + 1 single digits joined by n operators, and the
+/// operators whose `digit op digit` pair got parentheses. Kept as arrays rather than tokens: the
+/// generator redraws about ten times per instance, and only the accepted draw is ever written out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Token {
-    Digit(u8),
-    Op(Op),
-    Open,
-    Close,
+struct Expr {
+    n: usize,
+    digits: [u8; MAX_N + 1],
+    ops: [Op; MAX_N],
+    /// Operator indices wrapped, in draw order; the same one twice means double parentheses.
+    wrapped: [usize; 2],
+    wraps: usize,
 }
 
-/// SynLogic's shape: n + 1 single digits joined by n operators, then up to two tries at wrapping
-/// one `digit op digit` pair in parentheses.
-#[cfg(test)]
-fn draw_tokens(rng: &mut impl Rng, n: usize) -> Vec<Token> {
-    let mut tokens = Vec::with_capacity(2 * n + 5);
-    draw_tokens_into(rng, n, &mut tokens);
-    tokens
-}
-
-/// [`draw_tokens`] into `tokens` (cleared first): the generator redraws many times per instance and
-/// keeps one buffer.
-fn draw_tokens_into(rng: &mut impl Rng, n: usize, tokens: &mut Vec<Token>) {
-    tokens.clear();
-    tokens.push(Token::Digit(rng.gen_range(0..=9)));
-    for _ in 0..n {
-        tokens.push(Token::Op(Op::ALL[rng.gen_range(0..Op::ALL.len())]));
-        tokens.push(Token::Digit(rng.gen_range(0..=9)));
-    }
-    for _ in 0..rng.gen_range(0..=2) {
-        let is_op = |t: &Token| matches!(t, Token::Op(_));
-        let inner = 1..tokens.len() - 1;
-        let count = tokens[inner.clone()].iter().filter(|t| is_op(t)).count();
-        let pick = rng.gen_range(0..count);
-        let at = inner
-            .filter(|&i| is_op(&tokens[i]))
-            .nth(pick)
-            .expect("pick < count");
-        if matches!(tokens[at - 1], Token::Digit(_)) && matches!(tokens[at + 1], Token::Digit(_)) {
-            tokens.insert(at + 2, Token::Close);
-            tokens.insert(at - 1, Token::Open);
+impl Expr {
+    fn new(n: usize) -> Self {
+        assert!(
+            (1..=MAX_N).contains(&n),
+            "math_path needs 1..={MAX_N} operators"
+        );
+        Expr {
+            n,
+            digits: [0; MAX_N + 1],
+            ops: [Op::Add; MAX_N],
+            wrapped: [0; 2],
+            wraps: 0,
         }
     }
-}
 
-/// The value of a drawn token list as [`arith::evaluate_with`] gives it for its text in integer
-/// mode (Python precedence; every `/` exact), without the text or rationals: `None` where that is
-/// an error (division by zero, a `/` with a remainder). Drawn lists are single digits joined by
-/// operators, some pairs in parentheses; 16 digits of at most 9 stay far inside `i64`, and any
-/// overflow is an error there too.
-fn evaluate_tokens(tokens: &[Token]) -> Option<i64> {
-    struct Eval<'a> {
-        tokens: &'a [Token],
-        pos: usize,
-    }
-    impl Eval<'_> {
-        fn next_op(&self, ops: &[Op]) -> Option<Op> {
-            match self.tokens.get(self.pos) {
-                Some(Token::Op(op)) if ops.contains(op) => Some(*op),
-                _ => None,
-            }
+    /// Redraws in place, draw for draw as SynLogic's token list: the digits and operators, then up
+    /// to two tries at wrapping the pair around a random operator. A try wraps only when both of
+    /// the operator's neighbours are still digits: always the first time; the second time unless
+    /// it picked an operator next to the first pair (the same operator wraps it again).
+    fn draw(&mut self, rng: &mut impl Rng) {
+        let n = self.n;
+        self.digits[0] = rng.gen_range(0..=9);
+        for i in 0..n {
+            self.ops[i] = Op::ALL[rng.gen_range(0..Op::ALL.len())];
+            self.digits[i + 1] = rng.gen_range(0..=9);
         }
-
-        fn expr(&mut self) -> Option<i64> {
-            let mut value = self.term()?;
-            while let Some(op) = self.next_op(&[Op::Add, Op::Sub]) {
-                self.pos += 1;
-                value = apply(op, value, self.term()?)?;
-            }
-            Some(value)
-        }
-
-        fn term(&mut self) -> Option<i64> {
-            let mut value = self.factor()?;
-            while let Some(op) = self.next_op(&[Op::Mul, Op::Div, Op::Rem]) {
-                self.pos += 1;
-                value = apply(op, value, self.factor()?)?;
-            }
-            Some(value)
-        }
-
-        fn factor(&mut self) -> Option<i64> {
-            let token = *self.tokens.get(self.pos)?;
-            self.pos += 1;
-            match token {
-                Token::Digit(d) => Some(i64::from(d)),
-                Token::Open => {
-                    let value = self.expr()?;
-                    (self.tokens.get(self.pos) == Some(&Token::Close)).then_some(())?;
-                    self.pos += 1;
-                    Some(value)
-                }
-                Token::Op(_) | Token::Close => None,
+        self.wraps = 0;
+        // The bound's type is inferred as SynLogic's port always had it (i32): keep it untyped.
+        for _ in 0..rng.gen_range(0..=2) {
+            let pick = rng.gen_range(0..n);
+            if self.wraps == 0 || pick == self.wrapped[0] || pick.abs_diff(self.wrapped[0]) >= 2 {
+                self.wrapped[self.wraps] = pick;
+                self.wraps += 1;
             }
         }
     }
-    fn apply(op: Op, a: i64, b: i64) -> Option<i64> {
-        match op {
-            Op::Add => a.checked_add(b),
-            Op::Sub => a.checked_sub(b),
-            Op::Mul => a.checked_mul(b),
-            // Exact division only; Python's `%` takes the divisor's sign (floor division).
-            Op::Div => (b != 0 && a.checked_rem(b)? == 0).then(|| a / b),
-            Op::Rem => {
-                let r = a.checked_rem(b)?;
-                Some(if r != 0 && (r < 0) != (b < 0) {
-                    r + b
-                } else {
-                    r
-                })
-            }
+
+    fn is_wrapped(&self, op: usize) -> bool {
+        self.wrapped[..self.wraps].contains(&op)
+    }
+
+    /// The operand starting at digit `at` (a wrapped pair is one operand) and the digit after it.
+    fn operand(&self, at: usize) -> Option<(i64, usize)> {
+        let digit = |i: usize| i64::from(self.digits[i]);
+        if at < self.n && self.is_wrapped(at) {
+            Some((apply(self.ops[at], digit(at), digit(at + 1))?, at + 2))
+        } else {
+            Some((digit(at), at + 1))
         }
     }
-    let mut eval = Eval { tokens, pos: 0 };
-    let value = eval.expr()?;
-    (eval.pos == tokens.len()).then_some(value)
-}
 
-/// The tokens as text; `hidden[k]` masks the k-th digit as `?`; `spaced` puts spaces around operators.
-#[cfg(test)]
-fn render(tokens: &[Token], hidden: &[bool], spaced: bool) -> String {
-    let mut out = String::with_capacity(tokens.len() * 3);
-    render_into(&mut out, tokens, hidden, spaced);
-    out
-}
-
-/// [`render`] appended to `out`.
-fn render_into(out: &mut String, tokens: &[Token], hidden: &[bool], spaced: bool) {
-    let mut digit = 0;
-    for &t in tokens {
-        match t {
-            Token::Digit(d) => {
-                out.push(if hidden.get(digit).copied().unwrap_or(false) {
-                    '?'
-                } else {
-                    char::from(b'0' + d)
-                });
-                digit += 1;
+    /// The value as [`arith::evaluate_with`] gives it for the text in integer mode (Python
+    /// precedence; every `/` exact), in one left-to-right pass over `i64`: `None` where that is an
+    /// error (division by zero, a `/` with a remainder). 16 digits of at most 9 stay far inside
+    /// `i64`, and any overflow is an error there too.
+    fn value(&self) -> Option<i64> {
+        // `sum pending term`: the additive chain so far and the multiplicative term being built.
+        let (mut sum, mut pending) = (0, Op::Add);
+        let (mut term, mut next) = self.operand(0)?;
+        while next <= self.n {
+            let op = self.ops[next - 1];
+            let (operand, after) = self.operand(next)?;
+            if matches!(op, Op::Add | Op::Sub) {
+                sum = apply(pending, sum, term)?;
+                (pending, term) = (op, operand);
+            } else {
+                term = apply(op, term, operand)?;
             }
-            Token::Op(op) => {
+            next = after;
+        }
+        apply(pending, sum, term)
+    }
+
+    /// `{left} = {value}`; `hidden[k]` masks the k-th digit as `?`; `spaced` puts spaces around
+    /// operators. Written as bytes on the stack: it is copied into the prompt and the answer.
+    fn equation(&self, hidden: &Mask, spaced: bool, value: i64) -> EquationText {
+        let mut text = EquationText {
+            bytes: [0; EQUATION_CAP],
+            len: 0,
+        };
+        // Parentheses opened before and closed after each digit.
+        let (mut opens, mut closes) = ([0u8; MAX_N + 1], [0u8; MAX_N + 1]);
+        for &w in &self.wrapped[..self.wraps] {
+            opens[w] += 1;
+            closes[w + 1] += 1;
+        }
+        for i in 0..=self.n {
+            for _ in 0..opens[i] {
+                text.byte(b'(');
+            }
+            text.byte(if hidden[i] {
+                b'?'
+            } else {
+                b'0' + self.digits[i]
+            });
+            for _ in 0..closes[i] {
+                text.byte(b')');
+            }
+            if i < self.n {
+                let symbol = match self.ops[i] {
+                    Op::Add => b'+',
+                    Op::Sub => b'-',
+                    Op::Mul => b'*',
+                    Op::Div => b'/',
+                    Op::Rem => b'%',
+                };
                 if spaced {
-                    out.push(' ');
-                    out.push(op.symbol());
-                    out.push(' ');
+                    text.push(&[b' ', symbol, b' ']);
                 } else {
-                    out.push(op.symbol());
+                    text.byte(symbol);
                 }
             }
-            Token::Open => out.push('('),
-            Token::Close => out.push(')'),
+        }
+        text.push(b" = ");
+        text.push(decimal(value, &mut [0; 20]));
+        text
+    }
+}
+
+/// Which digits a query hides, by position.
+type Mask = [bool; MAX_N + 1];
+
+/// The longest equation: 16 digits, 15 spaced operators, two pairs of parentheses, ` = ` and an
+/// `i64` take 88 bytes.
+const EQUATION_CAP: usize = 96;
+
+/// An equation's ASCII text, built without allocating.
+struct EquationText {
+    bytes: [u8; EQUATION_CAP],
+    len: usize,
+}
+
+impl EquationText {
+    #[inline]
+    fn byte(&mut self, byte: u8) {
+        self.bytes[self.len] = byte;
+        self.len += 1;
+    }
+
+    #[inline]
+    fn push(&mut self, bytes: &[u8]) {
+        self.bytes[self.len..self.len + bytes.len()].copy_from_slice(bytes);
+        self.len += bytes.len();
+    }
+
+    fn as_str(&self) -> &str {
+        // Digits, `?`, operators, parentheses, spaces and `=` only.
+        std::str::from_utf8(&self.bytes[..self.len]).unwrap_or_default()
+    }
+}
+
+/// One operation in `i64` as Python does it on integers, `/` allowed only where exact.
+fn apply(op: Op, a: i64, b: i64) -> Option<i64> {
+    match op {
+        Op::Add => a.checked_add(b),
+        Op::Sub => a.checked_sub(b),
+        Op::Mul => a.checked_mul(b),
+        // Exact division only; Python's `%` takes the divisor's sign (floor division).
+        Op::Div => (b != 0 && a.checked_rem(b)? == 0).then(|| a / b),
+        Op::Rem => {
+            let r = a.checked_rem(b)?;
+            Some(if r != 0 && (r < 0) != (b < 0) {
+                r + b
+            } else {
+                r
+            })
         }
     }
 }
 
-/// `value` in decimal, written into `buf`.
-fn itoa_i64(value: i64, buf: &mut [u8; 20]) -> &str {
+/// `value` in decimal ASCII, written into `buf`.
+fn decimal(value: i64, buf: &mut [u8; 20]) -> &[u8] {
     let mut pos = buf.len();
     let mut rest = value.unsigned_abs();
     loop {
@@ -238,8 +272,7 @@ fn itoa_i64(value: i64, buf: &mut [u8; 20]) -> &str {
         pos -= 1;
         buf[pos] = b'-';
     }
-    // ASCII digits and a sign only.
-    std::str::from_utf8(&buf[pos..]).unwrap_or_default()
+    &buf[pos..]
 }
 
 /// The response with blanks removed, checked against the query's template: same characters except
@@ -439,19 +472,19 @@ impl Puzzle for MathPath {
         index: u64,
         options: GenOptions,
     ) -> Result<Instance, SynlogicError> {
-        let Begun {
+        let LazyBegun {
             level,
             mut rng,
             language,
             trace,
-        } = puzzle::begin(ID, seed, index, options);
+        } = puzzle::begin_lazy(ID, seed, index, options);
         let (n, x_prob) = level.pick(&LEVELS);
         // Like SynLogic, redraw until every `/` divides exactly and nothing divides by zero.
-        let mut tokens = Vec::with_capacity(2 * n + 5);
+        let mut expr = Expr::new(n);
         let value = (0..MAX_DRAWS)
             .find_map(|_| {
-                draw_tokens_into(&mut rng, n, &mut tokens);
-                evaluate_tokens(&tokens)
+                expr.draw(&mut rng);
+                expr.value()
             })
             .ok_or_else(|| SynlogicError::Generation {
                 task: ID,
@@ -460,38 +493,34 @@ impl Puzzle for MathPath {
                 message: format!("no expression without a remainder in {MAX_DRAWS} draws"),
             })?;
         let share = f64::from(x_prob) / 100.0;
-        // n is at most 15 (the level table), so the mask fits a fixed array.
-        let mut hidden = [false; 16];
+        let mut hidden: Mask = [false; MAX_N + 1];
         for h in &mut hidden[..=n] {
             *h = rng.gen::<f64>() <= share;
         }
-        // Both sides written in place: `{left} = {value}`.
-        let with_value = |hidden: &[bool], spaced: bool| {
-            let mut out = String::with_capacity(tokens.len() * 3 + 24);
-            render_into(&mut out, &tokens, hidden, spaced);
-            out.push_str(" = ");
-            out.push_str(itoa_i64(value, &mut [0; 20]));
-            out
-        };
-        let ref_expr = with_value(&[], true);
-        let query_expr = with_value(&hidden, false);
-        // The prompt in one buffer.
+        let query = expr.equation(&hidden, false, value);
+        let answer = expr.equation(&[false; MAX_N + 1], true, value);
+        // The prompt in one buffer, the query written straight into it.
         let intro = pick(&mut rng, INTROS, language);
         let (rules, format) = (RULES.get(language), FORMAT.get(language));
         let mut question =
-            String::with_capacity(intro.len() + query_expr.len() + rules.len() + format.len() + 4);
-        fill_into(&mut question, intro, &[("query", query_expr.as_str())]);
+            String::with_capacity(intro.len() + query.len + rules.len() + format.len() + 4);
+        fill_into(&mut question, intro, &[("query", query.as_str())]);
         question.push('\n');
         question.push_str(rules);
         question.push_str("\n\n");
         question.push_str(format);
         Ok(Instance {
             question,
-            answer: Value::String(ref_expr.clone()).into(),
+            answer: Value::String(answer.as_str().to_owned()).into(),
             difficulty: level,
             metadata: Metadata::lazy(move || {
+                // Both sides again, written only when the metadata is read.
+                let ref_expr = expr.equation(&[false; MAX_N + 1], true, value);
+                let ref_expr = ref_expr.as_str();
+                let query_expr = expr.equation(&hidden, false, value);
+                let query_expr = query_expr.as_str();
                 json!({
-                    "trace_id": trace,
+                    "trace_id": Value::from(trace),
                     "ref_expr": ref_expr,
                     "query_expr": query_expr,
                     "n": n,
@@ -546,31 +575,104 @@ mod tests {
         assert!(!check(query, "22+3*(4-1) = 11").is_correct());
     }
 
+    /// One token of SynLogic's left-hand side: the reference [`Expr`] is tested against.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    enum Token {
+        Digit(u8),
+        Op(Op),
+        Open,
+        Close,
+    }
+
+    /// SynLogic's draw as it builds its token list: n + 1 single digits joined by n operators,
+    /// then up to two tries at wrapping one `digit op digit` pair in parentheses.
+    fn draw_tokens(rng: &mut impl Rng, n: usize) -> Vec<Token> {
+        let mut tokens = vec![Token::Digit(rng.gen_range(0..=9))];
+        for _ in 0..n {
+            tokens.push(Token::Op(Op::ALL[rng.gen_range(0..Op::ALL.len())]));
+            tokens.push(Token::Digit(rng.gen_range(0..=9)));
+        }
+        for _ in 0..rng.gen_range(0..=2) {
+            let is_op = |t: &Token| matches!(t, Token::Op(_));
+            let inner = 1..tokens.len() - 1;
+            let count = tokens[inner.clone()].iter().filter(|t| is_op(t)).count();
+            let pick = rng.gen_range(0..count);
+            let at = inner
+                .filter(|&i| is_op(&tokens[i]))
+                .nth(pick)
+                .expect("pick < count");
+            if matches!(tokens[at - 1], Token::Digit(_))
+                && matches!(tokens[at + 1], Token::Digit(_))
+            {
+                tokens.insert(at + 2, Token::Close);
+                tokens.insert(at - 1, Token::Open);
+            }
+        }
+        tokens
+    }
+
+    fn render(tokens: &[Token]) -> String {
+        tokens
+            .iter()
+            .map(|t| match t {
+                Token::Digit(d) => char::from(b'0' + d),
+                Token::Op(op) => op.symbol(),
+                Token::Open => '(',
+                Token::Close => ')',
+            })
+            .collect()
+    }
+
     #[test]
-    fn token_evaluation_equals_the_text_evaluator() {
+    fn the_draw_and_value_equal_synlogic_tokens_and_the_text_evaluator() {
         let level = Difficulty::new(1).unwrap();
         let mut rng = crate::puzzle::instance_rng(ID, 1, 2, level);
-        let (mut ok, mut err) = (0, 0);
-        for round in 0..20_000 {
-            let tokens = draw_tokens(&mut rng, 3 + round % 13);
-            let text = arith::evaluate_with(&render(&tokens, &[], false), true)
+        let mut reference = rng.clone();
+        let (mut ok, mut err, mut double) = (0, 0, 0);
+        for round in 0..50_000 {
+            let n = 1 + round % MAX_N;
+            let tokens = draw_tokens(&mut reference, n);
+            let mut expr = Expr::new(n);
+            expr.draw(&mut rng);
+            // The same draws, the same text, and the streams still in step.
+            let text = render(&tokens);
+            let written = expr.equation(&[false; MAX_N + 1], false, 0);
+            assert_eq!(written.as_str(), format!("{text} = 0"));
+            assert_eq!(rng.gen::<u32>(), reference.gen::<u32>());
+            double += usize::from(text.contains("(("));
+            let exact = arith::evaluate_with(&text, true)
                 .ok()
                 .and_then(|v| v.as_int());
-            let direct = evaluate_tokens(&tokens).map(i128::from);
-            assert_eq!(direct, text, "{}", render(&tokens, &[], false));
+            let direct = expr.value().map(i128::from);
+            assert_eq!(direct, exact, "{text}");
             if direct.is_some() {
                 ok += 1;
             } else {
                 err += 1;
             }
         }
-        assert!(ok > 1_000 && err > 1_000, "{ok} {err}");
-        use Token::{Close, Digit, Open};
-        let rem = |a, b| evaluate_tokens(&[Digit(a), Token::Op(Op::Rem), Digit(b)]);
-        assert_eq!((rem(7, 3), rem(0, 4), rem(5, 0)), (Some(1), Some(0), None));
-        let t = [Open, Digit(1), Token::Op(Op::Sub), Digit(8), Close];
-        let neg_rem = [&t[..], &[Token::Op(Op::Rem), Digit(3)]].concat();
-        assert_eq!(evaluate_tokens(&neg_rem), Some(2));
+        assert!(
+            ok > 1_000 && err > 1_000 && double > 100,
+            "{ok} {err} {double}"
+        );
+    }
+
+    #[test]
+    fn python_remainder_and_exact_division() {
+        assert_eq!(
+            (
+                apply(Op::Rem, 7, 3),
+                apply(Op::Rem, 0, 4),
+                apply(Op::Rem, 5, 0)
+            ),
+            (Some(1), Some(0), None)
+        );
+        assert_eq!(apply(Op::Rem, -7, 3), Some(2));
+        assert_eq!(apply(Op::Rem, 7, -3), Some(-2));
+        assert_eq!(
+            (apply(Op::Div, 8, 4), apply(Op::Div, 7, 2)),
+            (Some(2), None)
+        );
     }
 
     #[test]
