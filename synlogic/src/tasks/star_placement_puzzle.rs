@@ -6,7 +6,8 @@
 //! tells the model "exactly one star" even when k = 2, and its verifier reads only the first python
 //! block; ours states k and reads the last block. Our levels use k = 1 (see `LEVELS`).
 
-use rand::seq::SliceRandom;
+use std::sync::OnceLock;
+
 use rand::Rng;
 use serde_json::{json, Value};
 
@@ -17,7 +18,7 @@ use crate::error::SynlogicError;
 use crate::extract;
 use crate::grid_text;
 use crate::instance::{Gold, Instance, Metadata};
-use crate::language::{fill_into, pick, Bilingual};
+use crate::language::{fill_into, Bilingual, Language};
 use crate::puzzle::{self, GenOptions, Judgement, LazyBegun, Puzzle};
 use crate::pyliteral::{self, PyValue};
 
@@ -79,20 +80,43 @@ const GEN_SIDE: usize = 16;
 const _: () = {
     let mut k = 0;
     while k < LEVELS.len() {
-        assert!(LEVELS[k] <= GEN_SIDE);
+        // Two less than the stride: `grow_regions` keeps a border of taken cells around the board.
+        assert!(LEVELS[k] + 2 <= GEN_SIDE);
         k += 1;
     }
 };
 
+/// Where cell (i, j) lies in the grid `grow_regions` returns: a row of border above the board, the
+/// columns from n on (and so column -1, the end of the row above) border too, then a row of border
+/// below; so a cell's four neighbours need no bounds checks.
+const fn padded(i: usize, j: usize) -> usize {
+    (i + 1) * GEN_SIDE + j
+}
+
+/// Rand's `shuffle` on a slice (`SliceRandom::shuffle`, the same draws): written out so that it
+/// inlines into the search.
+fn shuffle(rng: &mut impl Rng, items: &mut [u8]) {
+    for i in (1..items.len()).rev() {
+        let j = rng.gen_range(0..(i + 1) as u32) as usize;
+        items.swap(i, j);
+    }
+}
+
+/// The columns a star in column `c` forbids in the next row.
+fn touching_columns(c: u32) -> u32 {
+    (0b111 << c) >> 1
+}
+
 /// One star per row and column, none touching: a random permutation found by backtracking. The
 /// column of the star in row r is `cols[r]`.
 fn plant_stars(rng: &mut impl Rng, n: usize) -> Option<[u8; GEN_SIDE]> {
+    /// `used`: the columns taken so far, as bits.
     fn go(
         rng: &mut impl Rng,
         n: usize,
         cols: &mut [u8; GEN_SIDE],
         len: usize,
-        used: &mut [bool; GEN_SIDE],
+        used: u32,
         budget: &mut u32,
     ) -> bool {
         if len == n {
@@ -103,42 +127,45 @@ fn plant_stars(rng: &mut impl Rng, n: usize) -> Option<[u8; GEN_SIDE]> {
         }
         *budget -= 1;
         // Shuffled like a list 0..n: the same draws.
-        let mut order = [0u8; GEN_SIDE];
-        for (k, c) in order[..n].iter_mut().enumerate() {
-            *c = k as u8;
-        }
-        order[..n].shuffle(rng);
+        let mut order: [u8; GEN_SIDE] = std::array::from_fn(|k| k as u8);
+        shuffle(rng, &mut order[..n]);
+        let blocked = if len > 0 {
+            used | touching_columns(u32::from(cols[len - 1]))
+        } else {
+            used
+        };
         for &c in &order[..n] {
-            let c_at = usize::from(c);
-            if used[c_at] || (len > 0 && cols[len - 1].abs_diff(c) <= 1) {
+            if blocked >> c & 1 != 0 {
                 continue;
             }
-            used[c_at] = true;
             cols[len] = c;
-            if go(rng, n, cols, len + 1, used, budget) {
+            if go(rng, n, cols, len + 1, used | 1 << c, budget) {
                 return true;
             }
-            used[c_at] = false;
         }
         false
     }
     let mut cols = [0u8; GEN_SIDE];
     let mut budget = 100_000;
-    go(rng, n, &mut cols, 0, &mut [false; GEN_SIDE], &mut budget).then_some(cols)
+    go(rng, n, &mut cols, 0, 0, &mut budget).then_some(cols)
 }
 
 /// Grows one region from each star over the other cells (random frontier growth, 4-connected).
-/// Region r is grown from the star of row r; the result is the region of every cell, the cell in
-/// row i, column j at `i * GEN_SIDE + j` (a fixed stride: no division in the loop).
+/// Region r is grown from the star of row r; the result is the region of every cell, cell (i, j) at
+/// `padded(i, j)`.
 fn grow_regions(rng: &mut impl Rng, n: usize, stars: &[u8]) -> [u8; GEN_SIDE * GEN_SIDE] {
-    const NONE: u8 = u8::MAX;
+    const FREE: u8 = u8::MAX;
+    const BORDER: u8 = u8::MAX - 1;
     const S: usize = GEN_SIDE;
-    let mut label = [NONE; S * S];
+    let mut label = [BORDER; S * S];
+    for i in 0..n {
+        label[padded(i, 0)..padded(i, n)].fill(FREE);
+    }
     // Cells whose neighbours may still be free.
     let mut frontier = [0u8; S * S];
     let mut len = 0;
     for (r, &c) in stars.iter().enumerate() {
-        let cell = r * S + usize::from(c);
+        let cell = padded(r, usize::from(c));
         label[cell] = r as u8;
         frontier[len] = cell as u8;
         len += 1;
@@ -146,20 +173,13 @@ fn grow_regions(rng: &mut impl Rng, n: usize, stars: &[u8]) -> [u8; GEN_SIDE * G
     while len > 0 {
         let at = rng.gen_range(0..len);
         let cell = usize::from(frontier[at]);
-        let (i, j) = (cell / S, cell % S);
-        // Up, left, down, right: the order the draw below indexes.
+        // Up, left, down, right: the order the draw below indexes. Counted without branches (which
+        // neighbours are free is a coin toss to the branch predictor).
         let mut free = [0u8; 4];
         let mut n_free = 0;
-        for (open, next) in [
-            (i > 0, cell.wrapping_sub(S)),
-            (j > 0, cell.wrapping_sub(1)),
-            (i + 1 < n, cell + S),
-            (j + 1 < n, cell + 1),
-        ] {
-            if open && label[next] == NONE {
-                free[n_free] = next as u8;
-                n_free += 1;
-            }
+        for next in [cell - S, cell - 1, cell + S, cell + 1] {
+            free[n_free & 3] = next as u8;
+            n_free += usize::from(label[next] == FREE);
         }
         if n_free == 0 {
             // `swap_remove`.
@@ -316,46 +336,83 @@ fn check(board: &Board, stars: &[(i64, i64)]) -> Result<(), String> {
 /// Row-by-row search (one star per row) for the first solution; counts the stars placed.
 /// `region(row, column)` is in `0..regions`.
 fn first_solution_nodes(n: usize, regions: usize, region: impl Fn(usize, usize) -> usize) -> u64 {
-    struct Search<F> {
+    /// Columns and regions in use are bits: the search tries the same cells in the same order as a
+    /// scan of columns 0..n, so it counts the same nodes.
+    struct Search {
         n: usize,
-        region: F,
-        /// Columns in use (`0..n`), then regions in use.
-        used: Vec<bool>,
+        region: [[u8; GEN_SIDE]; GEN_SIDE],
         nodes: u64,
     }
-    impl<F: Fn(usize, usize) -> usize> Search<F> {
-        fn go(&mut self, row: usize, prev: Option<usize>) -> bool {
-            let n = self.n;
-            if row == n {
+    impl Search {
+        fn go(&mut self, row: usize, cols_used: u32, regions_used: u32, touching: u32) -> bool {
+            if row == self.n {
                 return true;
             }
-            for c in 0..n {
-                let r = n + (self.region)(row, c);
-                if self.used[c] || self.used[r] || prev.is_some_and(|p| p.abs_diff(c) <= 1) {
+            let mut open = !(cols_used | touching) & ((1 << self.n) - 1);
+            while open != 0 {
+                let c = open.trailing_zeros();
+                open &= open - 1;
+                let r = self.region[row][c as usize];
+                if regions_used >> r & 1 != 0 {
                     continue;
                 }
                 self.nodes += 1;
-                self.used[c] = true;
-                self.used[r] = true;
-                let found = self.go(row + 1, Some(c));
-                self.used[c] = false;
-                self.used[r] = false;
-                if found {
+                if self.go(
+                    row + 1,
+                    cols_used | 1 << c,
+                    regions_used | 1 << r,
+                    touching_columns(c),
+                ) {
                     return true;
                 }
             }
             false
         }
     }
+    assert!(
+        n <= GEN_SIDE && regions <= 32,
+        "the search's buffers and bitsets"
+    );
     let mut search = Search {
         n,
-        region,
-        used: vec![false; n + regions],
+        region: [[0; GEN_SIDE]; GEN_SIDE],
         nodes: 0,
     };
-    search.go(0, None);
+    for (i, row) in search.region[..n].iter_mut().enumerate() {
+        for (j, r) in row[..n].iter_mut().enumerate() {
+            *r = region(i, j) as u8;
+        }
+    }
+    search.go(0, 0, 0, 0);
     search.nodes
 }
+
+/// The prompt's text above the grid (intro, then rules) for each side, intro and language: it
+/// depends on nothing else, so each is filled once.
+static HEADS: [OnceLock<[[String; 2]; INTROS.len()]>; GEN_SIDE + 1] =
+    [const { OnceLock::new() }; GEN_SIDE + 1];
+
+fn prompt_head(n: usize, intro_at: usize, language: Language) -> &'static str {
+    let heads = HEADS[n].get_or_init(|| {
+        let n_text = grid_text::small_int(n);
+        let k_text = grid_text::small_int(K);
+        let vars = [("n", &*n_text), ("k", &*k_text)];
+        std::array::from_fn(|at| {
+            [Language::En, Language::Zh].map(|language| {
+                let mut head = String::new();
+                fill_into(&mut head, INTROS[at].get(language), &vars);
+                head.push('\n');
+                fill_into(&mut head, RULES.get(language), &vars);
+                head.push_str("\n\n");
+                head
+            })
+        })
+    });
+    &heads[intro_at][usize::from(language == Language::Zh)]
+}
+
+/// The longest region grid a prompt shows: n rows of `["A","B",...]`, newline-separated.
+const GRID_TEXT_MAX: usize = GEN_SIDE * (4 * GEN_SIDE + 2);
 
 impl Puzzle for StarPlacementPuzzle {
     fn id(&self) -> &'static str {
@@ -391,71 +448,62 @@ impl Puzzle for StarPlacementPuzzle {
         })?;
         let stars = &planted[..n];
         let label = grow_regions(&mut rng, n, stars);
-        let nodes = first_solution_nodes(n, n, |row, c| usize::from(label[row * GEN_SIDE + c]));
-        let n_text = grid_text::small_int(n);
-        let k_text = grid_text::small_int(K);
-        let vars = [("n", &*n_text), ("k", &*k_text)];
-        let intro = pick(&mut rng, INTROS, language);
-        let (rules, format) = (RULES.get(language), FORMAT.get(language));
-        let mut question =
-            String::with_capacity(intro.len() + rules.len() + format.len() + n * (4 * n + 2) + 16);
-        fill_into(&mut question, intro, &vars);
-        question.push('\n');
-        fill_into(&mut question, rules, &vars);
-        question.push_str("\n\n");
-        // Each row as JSON: `["A","A","B"]`.
+        let nodes = first_solution_nodes(n, n, |row, c| usize::from(label[padded(row, c)]));
+        // `language::pick`'s draw, kept as an index to find the prompt's head.
+        let intro_at = rng.gen_range(0..INTROS.len());
+        let head = prompt_head(n, intro_at, language);
+        let format = FORMAT.get(language);
+        // Each row as JSON: `["A","A","B"]`, built as bytes (all ASCII).
+        let mut grid = [0u8; GRID_TEXT_MAX];
+        let mut len = 0;
         for i in 0..n {
             if i > 0 {
-                question.push('\n');
+                grid[len] = b'\n';
+                len += 1;
             }
-            question.push('[');
+            grid[len] = b'[';
+            len += 1;
             for j in 0..n {
                 if j > 0 {
-                    question.push(',');
+                    grid[len] = b',';
+                    len += 1;
                 }
-                question.push('"');
-                question.push(region_letter(usize::from(label[i * GEN_SIDE + j])));
-                question.push('"');
+                grid[len..len + 3].copy_from_slice(&[b'"', b'A' + label[padded(i, j)], b'"']);
+                len += 3;
             }
-            question.push(']');
+            grid[len] = b']';
+            len += 1;
         }
+        let grid = std::str::from_utf8(&grid[..len]).expect("region letters are ASCII");
+        // Sized exactly: the record may be held (a batch, the bench).
+        let mut question = String::with_capacity(head.len() + grid.len() + 2 + format.len());
+        question.push_str(head);
+        question.push_str(grid);
         question.push_str("\n\n");
         question.push_str(format);
         // SynLogic's `answer` string: `[[A(1,2)\n\nB(3,1)...]]`, regions in letter order, each
-        // region's stars in (row, column) order.
+        // region's stars in (row, column) order. Region r holds one star, the one of row r it was
+        // grown from.
         let mut answer = String::with_capacity(16 * n);
         answer.push_str("[[");
-        let mut first = true;
-        for region in 0..n {
-            let mut named = false;
-            for (r, &c) in stars.iter().enumerate() {
-                if usize::from(label[r * GEN_SIDE + usize::from(c)]) != region {
-                    continue;
-                }
-                if !named {
-                    if !first {
-                        answer.push_str("\n\n");
-                    }
-                    answer.push(region_letter(region));
-                    named = true;
-                    first = false;
-                }
-                answer.push('(');
-                grid_text::push_int(&mut answer, r as i64 + 1);
-                answer.push(',');
-                grid_text::push_int(&mut answer, i64::from(c) + 1);
-                answer.push(')');
+        for (r, &c) in stars.iter().enumerate() {
+            if r > 0 {
+                answer.push_str("\n\n");
             }
+            answer.push(region_letter(r));
+            answer.push('(');
+            grid_text::push_int(&mut answer, r as i64 + 1);
+            answer.push(',');
+            grid_text::push_int(&mut answer, i64::from(c) + 1);
+            answer.push(')');
         }
         answer.push_str("]]");
         // What the metadata is built from, in one small buffer: the regions, then the stars.
-        let kept: Vec<u8> = (0..n)
-            .flat_map(|i| label[i * GEN_SIDE..i * GEN_SIDE + n].iter())
-            .chain(stars)
-            .copied()
-            .collect();
-        // The record may be held (a batch, the bench): keep only the bytes it uses.
-        question.shrink_to_fit();
+        let mut kept = Vec::with_capacity(n * n + n);
+        for i in 0..n {
+            kept.extend_from_slice(&label[padded(i, 0)..padded(i, n)]);
+        }
+        kept.extend_from_slice(stars);
         Ok(Instance {
             question,
             answer: Value::String(answer).into(),
