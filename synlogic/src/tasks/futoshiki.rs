@@ -438,7 +438,7 @@ impl Puzzle for Futoshiki {
             let (pairs, _) = adjacent_pairs(n);
             let signs: Vec<Sign> = picked
                 .iter()
-                .map(|k| sign_at(&pairs, n, &solution, k))
+                .map(|k| sign_at(&pairs, n, solution, k))
                 .collect();
             metadata.insert("constraints".into(), constraints_json(&signs));
             metadata.insert(
