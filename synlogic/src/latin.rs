@@ -2,21 +2,29 @@
 //! calcudoko: a random complete square, and a row-major backtracking solver whose extra rules are a
 //! callback, counting the nodes it tries as the measure of solver effort.
 
-use rand::seq::SliceRandom;
-use rand::Rng;
+use rand::{Rng, RngCore};
 
 use rlvr_envs::seed::TaskRng;
 
 /// A random Latin square of order `n` (row-major, values 1..=n): cells filled row by row with a
 /// shuffled candidate order, backtracking when a column runs out.
 pub fn random_square(n: usize, rng: &mut TaskRng) -> Vec<u8> {
-    assert!((1..=16).contains(&n), "Latin squares of order 1..=16");
     let mut grid = vec![0u8; n * n];
+    fill_random_square(n, rng, &mut grid);
+    grid
+}
+
+/// [`random_square`] written into `grid` (its first n*n cells), for callers that keep the square in
+/// a fixed array: the same draws and the same square, without the allocation.
+pub fn fill_random_square(n: usize, rng: &mut TaskRng, grid: &mut [u8]) {
+    assert!((1..=16).contains(&n), "Latin squares of order 1..=16");
+    let grid = &mut grid[..n * n];
+    grid.fill(0);
     let mut rows = [0u32; 16];
     let mut cols = [0u32; 16];
     // Per cell: the shuffled candidates (n per cell, in one flat buffer rather than a Vec per
     // cell; the shuffles draw the same numbers) and how many have been tried. Small orders (all
-    // the levels' grids) use stack buffers: no allocation besides the square itself.
+    // the levels' grids) use stack buffers: no allocation.
     const SMALL: usize = 8;
     let (mut order_small, mut tried_small) = ([0u8; SMALL * SMALL * SMALL], [0u8; SMALL * SMALL]);
     let (mut order_large, mut tried_large);
@@ -27,15 +35,15 @@ pub fn random_square(n: usize, rng: &mut TaskRng) -> Vec<u8> {
         tried_large = vec![0u8; n * n];
         (&mut order_large[..], &mut tried_large[..])
     };
-    let mut cell = 0;
+    // Row and column are tracked alongside the cell: a division per step was a visible cost.
+    let (mut cell, mut r, mut c) = (0, 0, 0);
     while cell < n * n {
-        let (r, c) = (cell / n, cell % n);
         if tried[cell] == 0 {
             let values = &mut order[cell * n..cell * n + n];
             for (k, v) in values.iter_mut().enumerate() {
                 *v = k as u8 + 1;
             }
-            values.shuffle(rng);
+            shuffle(values, rng);
         }
         if grid[cell] != 0 {
             let bit = 1u32 << grid[cell];
@@ -43,12 +51,13 @@ pub fn random_square(n: usize, rng: &mut TaskRng) -> Vec<u8> {
             cols[c] &= !bit;
             grid[cell] = 0;
         }
+        let taken = rows[r] | cols[c];
         let mut placed = false;
         while usize::from(tried[cell]) < n {
             let v = order[cell * n + usize::from(tried[cell])];
             tried[cell] += 1;
             let bit = 1u32 << v;
-            if (rows[r] | cols[c]) & bit == 0 {
+            if taken & bit == 0 {
                 grid[cell] = v;
                 rows[r] |= bit;
                 cols[c] |= bit;
@@ -58,6 +67,10 @@ pub fn random_square(n: usize, rng: &mut TaskRng) -> Vec<u8> {
         }
         if placed {
             cell += 1;
+            c += 1;
+            if c == n {
+                (r, c) = (r + 1, 0);
+            }
             if cell < n * n {
                 tried[cell] = 0;
             }
@@ -65,9 +78,35 @@ pub fn random_square(n: usize, rng: &mut TaskRng) -> Vec<u8> {
             // Dead end: retry the previous cell with its next candidate.
             tried[cell] = 0;
             cell = cell.checked_sub(1).expect("a Latin square always exists");
+            if c == 0 {
+                (r, c) = (r - 1, n - 1);
+            } else {
+                c -= 1;
+            }
         }
     }
-    grid
+}
+
+/// `rng.gen_range(0..bound)` for a `u32` bound, as rand 0.8 draws it (`UniformInt::sample_single`):
+/// one `next_u32` per try, a widening multiply, and its conservative rejection zone. Written out so
+/// the shuffle inlines into the square's loop.
+#[inline(always)]
+fn index_below(rng: &mut TaskRng, bound: u32) -> u32 {
+    let zone = (bound << bound.leading_zeros()).wrapping_sub(1);
+    loop {
+        let product = u64::from(rng.next_u32()) * u64::from(bound);
+        if product as u32 <= zone {
+            return (product >> 32) as u32;
+        }
+    }
+}
+
+/// `values.shuffle(rng)` of rand 0.8 (`SliceRandom`), draw for draw: Fisher-Yates from the end.
+#[inline(always)]
+fn shuffle(values: &mut [u8], rng: &mut TaskRng) {
+    for i in (1..values.len()).rev() {
+        values.swap(i, index_below(rng, i as u32 + 1) as usize);
+    }
 }
 
 /// A random Latin square with the law of [`random_square`], for far fewer draws: each cell tries its
@@ -293,6 +332,38 @@ mod tests {
         }
         // All 12 Latin squares of order 3 come up.
         assert_eq!(seen.len(), 12);
+    }
+
+    #[test]
+    fn shuffle_matches_rand_draw_for_draw() {
+        use rand::seq::SliceRandom;
+        for len in 0..=16u8 {
+            for seed in 0..300 {
+                let (mut ours, mut theirs) = (
+                    task_rng("latin-shuffle", seed, u64::from(len)),
+                    task_rng("latin-shuffle", seed, u64::from(len)),
+                );
+                let mut a: Vec<u8> = (1..=len).collect();
+                let mut b = a.clone();
+                shuffle(&mut a, &mut ours);
+                b.shuffle(&mut theirs);
+                assert_eq!(a, b, "len {len} seed {seed}");
+                // Same number of draws taken: the streams stay in step.
+                assert_eq!(ours.next_u64(), theirs.next_u64(), "len {len} seed {seed}");
+            }
+        }
+    }
+
+    #[test]
+    fn fill_random_square_matches_random_square() {
+        for n in 1..=12 {
+            for seed in 0..20 {
+                let mut grid = [7u8; 256];
+                fill_random_square(n, &mut task_rng("latin-fill", seed, 0), &mut grid);
+                let square = random_square(n, &mut task_rng("latin-fill", seed, 0));
+                assert_eq!(&grid[..n * n], &square[..]);
+            }
+        }
     }
 
     #[test]

@@ -346,7 +346,10 @@ impl Puzzle for Futoshiki {
             trace,
         } = puzzle::begin_lazy(ID, seed, index, options);
         let (n, num_signs, num_givens) = level.pick(&LEVELS);
-        let solution = latin::random_square(n, &mut rng);
+        // The held record keeps the square in one array; its JSON rows are built on first use.
+        let mut square = [0u8; GEN_SIDE * GEN_SIDE];
+        latin::fill_random_square(n, &mut rng, &mut square);
+        let solution = &square[..n * n];
         let (pairs, n_pairs) = adjacent_pairs(n);
         // The signs, as indices into the pairs: their direction is read off the solution.
         let picked: Picked<GEN_SIGNS> = bytes(&small_sample::sample(
@@ -386,7 +389,7 @@ impl Puzzle for Futoshiki {
             question.push('\n');
             for (k, s) in picked
                 .iter()
-                .map(|k| sign_at(&pairs, n, &solution, k))
+                .map(|k| sign_at(&pairs, n, solution, k))
                 .enumerate()
             {
                 if k > 0 {
@@ -406,10 +409,6 @@ impl Puzzle for Futoshiki {
             question.push_str("\n\n");
             question.push_str(format);
         });
-        // The held record keeps the square in one array; its JSON rows are built on first use.
-        let mut square = [0u8; GEN_SIDE * GEN_SIDE];
-        square[..n * n].copy_from_slice(&solution);
-        drop(solution);
         let answer = LazyJson::lazy(move || grid_text::json_rows(&square[..n * n], n));
         let metadata = Metadata::lazy(move || {
             let solution = &square[..n * n];
