@@ -318,12 +318,20 @@ fn bench(
     }
     for puzzle in puzzles {
         for &level in &levels {
-            let measured = bench::measure(puzzle, GenOptions::at(level), seed, count)?;
-            let instances = measured.instances;
+            let options = GenOptions::at(level);
+            let measured = bench::measure(puzzle, options, seed, count)?;
             let nodes: Vec<u64> = if no_effort {
                 Vec::new()
             } else {
-                instances
+                // Effort is reported over indices 0..count, whichever batch was timed last.
+                let first: Vec<_> = if measured.first_index == 0 {
+                    measured.instances
+                } else {
+                    (0..count)
+                        .map(|index| puzzle.generate(seed, index, options))
+                        .collect::<Result<_, _>>()?
+                };
+                first
                     .iter()
                     .filter_map(|i| puzzle.solver_effort(i))
                     .collect()

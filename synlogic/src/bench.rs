@@ -31,6 +31,8 @@ pub struct Measured {
     pub verified: Rate,
     /// The last batch generated (the one verified).
     pub instances: Vec<Instance>,
+    /// The index of its first instance.
+    pub first_index: u64,
 }
 
 /// Nanoseconds of CPU this thread has run, to the nanosecond (`CLOCK_THREAD_CPUTIME_ID`).
@@ -115,6 +117,7 @@ pub fn measure(
         generated,
         verified: clock.rate(verified),
         instances,
+        first_index: (batches - 1) * count,
     })
 }
 
@@ -144,6 +147,7 @@ mod tests {
         let measured = measure(puzzle, options, 7, 50).unwrap();
         assert!(Duration::from_nanos(thread_cpu_ns() - started) >= 2 * MIN_PHASE);
         assert_eq!(measured.instances.len(), 50);
+        assert!(measured.first_index >= 50 && measured.first_index % 50 == 0);
         assert!(measured.generated.cpu_per_s > 0.0 && measured.verified.cpu_per_s > 0.0);
         // The batches have fresh indices: the kept batch is not the first.
         let first = puzzle.generate(7, 0, options).unwrap();
