@@ -158,6 +158,16 @@ fn top_tested_level(task: &str) -> i64 {
     }
 }
 
+/// Boards whose mean effort is compared per level. futoshiki's effort is heavy-tailed (at level 5
+/// the mean of 400 boards is 233 nodes, of the first 64 158): 16 boards do not order levels 4 and 5
+/// (115 against 110 nodes), 32 and 64 do.
+fn boards_per_level(task: &str) -> u64 {
+    match task {
+        "futoshiki" => 32,
+        _ => 16,
+    }
+}
+
 /// The ladder raises solver effort: mean search nodes (our solver, deterministic seeds) do not fall
 /// from one level to the next, from level 1 to [`top_tested_level`].
 #[test]
@@ -166,7 +176,7 @@ fn difficulty_ladder_is_monotone_in_solver_effort() {
         let mut previous = 0.0;
         for level in 1..=top_tested_level(puzzle.id()) {
             let level = Difficulty::new(level).unwrap();
-            let count = 16;
+            let count = boards_per_level(puzzle.id());
             let total: u64 = (0..count)
                 .map(|index| {
                     let instance = puzzle.generate(0, index, GenOptions::at(level)).unwrap();
@@ -198,13 +208,15 @@ fn fnv1a(bytes: &[u8], mut h: u64) -> u64 {
 /// Same seed, same bytes: the JSON lines `rlvr synlogic gen` writes (`to_record`, one per line) for
 /// seed 2026, indices 0..3 at every level, hashed per task. The values were taken before the speed
 /// work (which left them unchanged); a change to any of them changes every user's generated data, so
-/// it must be deliberate. Last deliberate change: the ladder rework of sudoku, star_placement_puzzle,
-/// numbrix, math_path, minesweeper and number_wall (new knobs at some levels; see DIFFICULTY.md).
+/// it must be deliberate. Last deliberate changes: futoshiki's square drawn by the law of SynLogic's
+/// rather than its draws (`latin::random_square_lean`), with new knobs at levels 2-3; before it, the
+/// ladder rework of sudoku, star_placement_puzzle, numbrix, math_path, minesweeper and number_wall
+/// (new knobs at some levels; see DIFFICULTY.md).
 #[test]
 fn gen_output_bytes_are_pinned_per_task() {
     const PINNED: &[(&str, u64)] = &[
         ("sudoku", 0xc4ff8c397e13d832),
-        ("futoshiki", 0x6e06e35923a68d56),
+        ("futoshiki", 0x187a4e699e99c006),
         ("skyscraper_puzzle", 0xe135aed8145080dd),
         ("calcudoko", 0x6e0018c1d269f80b),
         ("kukurasu", 0x3767b0f8126c9d47),
