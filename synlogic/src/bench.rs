@@ -147,7 +147,7 @@ mod tests {
         let measured = measure(puzzle, options, 7, 50).unwrap();
         assert!(Duration::from_nanos(thread_cpu_ns() - started) >= 2 * MIN_PHASE);
         assert_eq!(measured.instances.len(), 50);
-        assert!(measured.first_index >= 50 && measured.first_index % 50 == 0);
+        assert!(measured.first_index >= 50 && measured.first_index.is_multiple_of(50));
         assert!(measured.generated.cpu_per_s > 0.0 && measured.verified.cpu_per_s > 0.0);
         // The batches have fresh indices: the kept batch is not the first.
         let first = puzzle.generate(7, 0, options).unwrap();
