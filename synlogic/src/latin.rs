@@ -129,9 +129,9 @@ pub fn fill_random_square_lean(n: usize, rng: &mut TaskRng, grid: &mut [u8]) {
     // Values (as bits 1..=n) tried at each cell since it was last entered from the previous one.
     let mut tried = [0u32; 256];
     let all = ((1u32 << (n + 1)) - 1) & !1;
-    let mut cell = 0;
+    // Row and column are stepped with the cell: a division per step was a visible cost.
+    let (mut cell, mut r, mut c) = (0, 0, 0);
     while cell < n * n {
-        let (r, c) = (cell / n, cell % n);
         if grid[cell] != 0 {
             let bit = 1u32 << grid[cell];
             rows[r] &= !bit;
@@ -143,6 +143,7 @@ pub fn fill_random_square_lean(n: usize, rng: &mut TaskRng, grid: &mut [u8]) {
             // Dead end: retry the previous cell with another value.
             tried[cell] = 0;
             cell = cell.checked_sub(1).expect("a Latin square always exists");
+            (r, c) = if c == 0 { (r - 1, n - 1) } else { (r, c - 1) };
             continue;
         }
         let count = allowed.count_ones();
@@ -157,6 +158,7 @@ pub fn fill_random_square_lean(n: usize, rng: &mut TaskRng, grid: &mut [u8]) {
         rows[r] |= bit;
         cols[c] |= bit;
         cell += 1;
+        (r, c) = if c + 1 == n { (r + 1, 0) } else { (r, c + 1) };
         if cell < n * n {
             tried[cell] = 0;
         }
