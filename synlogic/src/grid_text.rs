@@ -87,20 +87,27 @@ pub fn push_int(out: &mut String, v: i64) {
         return;
     }
     let mut buf = [0u8; 20];
-    let mut i = buf.len();
-    let mut u = v.unsigned_abs();
+    // ASCII digits and '-' only: each byte is its own char.
+    out.extend(decimal(v, &mut buf).iter().map(|&b| char::from(b)));
+}
+
+/// `value` in decimal ASCII (as `to_string` writes it), written at the end of `buf`.
+pub fn decimal(value: i64, buf: &mut [u8; 20]) -> &[u8] {
+    let mut pos = buf.len();
+    let mut rest = value.unsigned_abs();
     loop {
-        i -= 1;
-        buf[i] = b'0' + (u % 10) as u8;
-        u /= 10;
-        if u == 0 {
+        pos -= 1;
+        buf[pos] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
             break;
         }
     }
-    if v < 0 {
-        out.push('-');
+    if value < 0 {
+        pos -= 1;
+        buf[pos] = b'-';
     }
-    out.extend(buf[i..].iter().map(|&b| char::from(b)));
+    &buf[pos..]
 }
 
 /// Appends `[a, b, c]`, as `format!("{:?}", vec)` writes a list of integers.

@@ -12,6 +12,7 @@ use crate::arith::{self, ArithError, Op, Rational};
 use crate::difficulty::Difficulty;
 use crate::error::SynlogicError;
 use crate::extract::{self, strip_think};
+use crate::grid_text;
 use crate::instance::{Gold, Instance, Metadata};
 use crate::language::{fill_into, pick, Bilingual};
 use crate::puzzle::{self, GenOptions, Judgement, LazyBegun, Puzzle};
@@ -200,7 +201,7 @@ impl Expr {
             }
         }
         text.push(b" = ");
-        text.push(decimal(value, &mut [0; 20]));
+        text.push(grid_text::decimal(value, &mut [0; 20]));
         text
     }
 }
@@ -254,25 +255,6 @@ fn apply(op: Op, a: i64, b: i64) -> Option<i64> {
             })
         }
     }
-}
-
-/// `value` in decimal ASCII, written into `buf`.
-fn decimal(value: i64, buf: &mut [u8; 20]) -> &[u8] {
-    let mut pos = buf.len();
-    let mut rest = value.unsigned_abs();
-    loop {
-        pos -= 1;
-        buf[pos] = b'0' + (rest % 10) as u8;
-        rest /= 10;
-        if rest == 0 {
-            break;
-        }
-    }
-    if value < 0 {
-        pos -= 1;
-        buf[pos] = b'-';
-    }
-    &buf[pos..]
 }
 
 /// The response with blanks removed, checked against the query's template: same characters except
