@@ -12,7 +12,8 @@
 # scripts/synlogic-anchor/driver.py (our glue; SynLogic's code stays outside this repository, see the
 # README there for setting up the anchor). This script does not fetch or build the anchor.
 # Env: RLVR (default ./target/release/rlvr), ANCHOR_PYTHON (python3), CPU (1), ROUNDS (2),
-# SCALE (multiplies every instance count; default 1), ANCHOR_TIMEOUT (seconds per anchor call; 600).
+# SCALE (multiplies every instance count; default 1), ANCHOR_TIMEOUT (seconds per anchor call; 600),
+# ANCHOR_MALLOC (same: the anchor gets our heap thresholds, the default; default: glibc's own).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DRIVER=${1:?usage: scripts/synlogic-side-by-side.sh ANCHOR_DRIVER [TASK...]}
@@ -55,8 +56,14 @@ ours() { # task level count -> "gen verify"
         jq -r '.[0] | "\(.cpu_generated_per_s // .generated_per_s) \(.cpu_verified_per_s // .verified_per_s)"'
 }
 
+# Our binary raises glibc's trim and mmap thresholds for itself (synlogic/src/heap.rs); the anchor's
+# Python gets the same two thresholds, so both sides run on the same malloc policy. ANCHOR_MALLOC=default
+# leaves the anchor on glibc's defaults.
+HEAP_TUNABLES="glibc.malloc.trim_threshold=$((128 << 20)):glibc.malloc.mmap_threshold=$((32 << 20))"
+if [ "${ANCHOR_MALLOC:-same}" = default ]; then HEAP_TUNABLES=""; fi
+
 theirs() { # task count -> "gen verify gold settings python"
-    OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 timeout "${ANCHOR_TIMEOUT:-600}" \
+    GLIBC_TUNABLES="$HEAP_TUNABLES" OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 timeout "${ANCHOR_TIMEOUT:-600}" \
         taskset -c "$CPU" "$PY" "$DRIVER" "$1" "$2" 2>/dev/null | tail -n 1 |
         jq -r '"\(.gen_per_s) \(.verify_per_s) \(.gold_pass // "-") \(.python // "-") \(.settings)"'
 }
@@ -67,6 +74,7 @@ best() { # keeps the larger of two numbers ("" counts as none)
 
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), pinned to core $CPU, $ROUNDS rounds"
+echo "anchor malloc: ${HEAP_TUNABLES:-glibc defaults}"
 echo
 echo "| task (ours level ↔ theirs) | ours gen/s | theirs gen/s | ratio | ours verify/s | theirs verify/s | ratio | their gold passes |"
 echo "|---|---:|---:|---:|---:|---:|---:|---:|"

@@ -39,6 +39,8 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    // Before anything allocates much: batches of records reuse the heap their predecessors freed.
+    rlvr_synlogic::heap::keep_freed_memory();
     // Before any tch call: libtorch caches its CUDA hooks on first use.
     let cuda_loaded = rlvr_kernels::cuda_runtime::preload_cuda();
     tracing_subscriber::fmt()

@@ -8,6 +8,7 @@ use rlvr_synlogic::bench::thread_cpu_ns;
 use rlvr_synlogic::{tasks, Difficulty, GenOptions};
 
 fn main() {
+    rlvr_synlogic::heap::keep_freed_memory();
     let args: Vec<String> = std::env::args().collect();
     let task = tasks::find(args.get(1).map_or("survo", String::as_str)).expect("task");
     let level: i64 = args.get(2).map_or(Ok(2), |s| s.parse()).expect("level");

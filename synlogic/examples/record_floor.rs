@@ -12,6 +12,7 @@ use rlvr_synlogic::puzzle::instance_rng;
 use rlvr_synlogic::Difficulty;
 
 fn main() {
+    rlvr_synlogic::heap::keep_freed_memory();
     let args: Vec<usize> = std::env::args()
         .skip(1)
         .map(|a| a.parse().expect("COUNT DRAWS BYTES"))

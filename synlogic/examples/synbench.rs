@@ -7,6 +7,7 @@
 use rlvr_synlogic::{bench, tasks, Difficulty, GenOptions, Puzzle};
 
 fn main() {
+    rlvr_synlogic::heap::keep_freed_memory();
     let args: Vec<String> = std::env::args().collect();
     let [_, task, level, count] = args.as_slice() else {
         eprintln!("usage: synbench TASK LEVEL COUNT");

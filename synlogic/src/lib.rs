@@ -15,6 +15,7 @@ pub mod env;
 pub mod error;
 pub mod extract;
 pub mod grid_text;
+pub mod heap;
 pub mod instance;
 pub mod language;
 pub mod latin;
