@@ -80,11 +80,14 @@ pub fn fill_with(
     template: &str,
     mut write: impl FnMut(&str, &mut String) -> bool,
 ) {
+    // Braces are ASCII, so a byte position is a char boundary; memchr scans a template in SIMD
+    // strides (core's `find` goes a word at a time, a tenth of a survo record's generation).
+    let find = |text: &str, byte: u8| memchr::memchr(byte, text.as_bytes());
     let mut rest = template;
-    while let Some(open) = rest.find('{') {
+    while let Some(open) = find(rest, b'{') {
         out.push_str(&rest[..open]);
         let after = &rest[open + 1..];
-        match after.find('}') {
+        match find(after, b'}') {
             Some(close) => {
                 let key = &after[..close];
                 if !write(key, out) {

@@ -13,6 +13,7 @@ use crate::extract;
 use crate::grid_text;
 use crate::instance::{rlvr_meta, Gold, Instance, Metadata};
 use crate::language::{fill_with, pick, Bilingual};
+use crate::lazy_json::LazyJson;
 use crate::puzzle::{self, GenOptions, Judgement, LazyBegun, Puzzle};
 use crate::pyliteral;
 use crate::scratch;
@@ -56,16 +57,17 @@ const _: () = {
 /// last column, each column's sum in the last row, the total in the corner.
 fn full_matrix(inner: &[u8; GEN_INNER], n: usize) -> [i64; GEN_CELLS] {
     let mut full = [0i64; GEN_CELLS];
+    // One pass: each number goes to its cell, its row's sum, its column's sum and the total.
+    let last = (n - 1) * n;
     for i in 0..n - 1 {
         for j in 0..n - 1 {
-            full[i * n + j] = i64::from(inner[i * (n - 1) + j]);
+            let v = i64::from(inner[i * (n - 1) + j]);
+            full[i * n + j] = v;
+            full[i * n + n - 1] += v;
+            full[last + j] += v;
+            full[n * n - 1] += v;
         }
     }
-    for i in 0..n - 1 {
-        full[i * n + n - 1] = full[i * n..i * n + n - 1].iter().sum();
-        full[(n - 1) * n + i] = (0..n - 1).map(|r| full[r * n + i]).sum();
-    }
-    full[n * n - 1] = (0..n - 1).map(|r| full[r * n + n - 1]).sum();
     full
 }
 
@@ -306,7 +308,13 @@ impl Puzzle for Survo {
             question.push_str("\n\n");
             question.push_str(format);
         });
-        let answer = scratch::build(|answer| grid_text::push_matrix(answer, full, n));
+        // The answer is the full matrix again: built from the inner numbers when first read.
+        let answer = LazyJson::lazy(move || {
+            let full = full_matrix(&inner, n);
+            Value::String(scratch::build(|answer| {
+                grid_text::push_matrix(answer, &full[..n * n], n)
+            }))
+        });
         // What the metadata is built from, captured by value (one allocation for the closure).
         let blanks = {
             let mut kept = [0u8; GEN_BLANKS];
@@ -344,7 +352,7 @@ impl Puzzle for Survo {
         });
         Ok(Instance {
             question,
-            answer: Value::String(answer).into(),
+            answer,
             difficulty: level,
             metadata,
         })
