@@ -5,9 +5,10 @@
 //! threshold (128 KiB, raised only as far as twice the largest block it has mapped and freed), and
 //! serves blocks over the mmap threshold with fresh mappings. A caller that holds a batch of prompts
 //! (several MiB), drops it and builds the next one then takes a page fault on every page again: on
-//! the 2-core machine of BENCHMARKS.md, a held 650-byte prompt cost about 200 ns with glibc's
-//! defaults and about 45 ns with both thresholds raised. Python's records live in the same malloc,
-//! so `scripts/synlogic-side-by-side.sh` gives SynLogic's Python these thresholds too.
+//! the 2-core machine of BENCHMARKS.md, a held 470-byte prompt cost 272-286 ns with glibc's
+//! defaults and 70-73 ns with both thresholds raised (the `record_floor` example). Python's records
+//! live in the same malloc, so `scripts/synlogic-side-by-side.sh` gives SynLogic's Python these
+//! thresholds too.
 
 // `mallopt` is a C call; it only sets two of malloc's tuning numbers.
 #![allow(unsafe_code)]
