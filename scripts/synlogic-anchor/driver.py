@@ -54,7 +54,8 @@ def py_block(text):
     return PY_BLOCK.format(text)
 
 
-# Each task: (settings text, make(count) -> list of Data, gold(data) -> response, verifier factory).
+# Each task: (settings text, make(count) -> list of Data, gold(data) -> response, verifier factory:
+# the verifier class itself where it takes no arguments).
 # Each task_* imports its SynLogic modules (untimed); `make` runs inside the timed region, and
 # constructing SynLogic's Game classes is part of it.
 
@@ -65,10 +66,7 @@ def task_sudoku(difficulty):
     def make(count):
         return Sudoku().generate(count, max_attempts=1000, difficulty=difficulty, unique_solution=True)
 
-    def verifier():
-        return SudokuVerifier()
-
-    return (f"difficulty {difficulty}, unique", make, lambda d: py_block(d.answer), verifier)
+    return (f"difficulty {difficulty}, unique", make, lambda d: py_block(d.answer), SudokuVerifier)
 
 
 def task_futoshiki():
@@ -86,10 +84,7 @@ def task_futoshiki():
     def gold(d):
         return "[[" + ",".join(" ".join(str(v) for v in row) for row in d.answer) + "]]"
 
-    def verifier():
-        return FutoshikiVerifier()
-
-    return ("5x5, 7 signs, 4 givens, en", make, gold, verifier)
+    return ("5x5, 7 signs, 4 givens, en", make, gold, FutoshikiVerifier)
 
 
 def task_skyscraper():
@@ -99,10 +94,8 @@ def task_skyscraper():
     def make(count):
         return SkyscraperPuzzle(n=4).generate(count, max_attempts=1000)
 
-    def verifier():
-        return SkyscraperPuzzleVerifier()
-
-    return ("n=4", make, lambda d: py_block(json.dumps(d.metadata["solved_grid"])), verifier)
+    return ("n=4", make, lambda d: py_block(json.dumps(d.metadata["solved_grid"])),
+            SkyscraperPuzzleVerifier)
 
 
 CALCUDOKO_RAW = {}
@@ -139,10 +132,7 @@ def task_kukurasu():
     def make(count):
         return Kukurasu(n=4, m=4, ones_probability=0.3).generate(count, max_attempts=50000)
 
-    def verifier():
-        return KukurasuVerifier()
-
-    return ("4x4, p=0.3", make, lambda d: json.dumps(d.metadata["solution"]), verifier)
+    return ("4x4, p=0.3", make, lambda d: json.dumps(d.metadata["solution"]), KukurasuVerifier)
 
 
 def task_survo():
@@ -152,10 +142,7 @@ def task_survo():
         return Survo().generate(count, max_attempts=max(10000, 10 * count), n=4, x=5,
                                 min_num=1, max_num=9)
 
-    def verifier():
-        return SurvoVerifier()
-
-    return ("n=4, x=5, numbers 1-9", make, lambda d: py_block(d.answer), verifier)
+    return ("n=4, x=5, numbers 1-9", make, lambda d: py_block(d.answer), SurvoVerifier)
 
 
 def task_game_of_24():
@@ -165,9 +152,6 @@ def task_game_of_24():
         game = GameOf24(num_of_numbers=4, result=24, candidates=list(range(1, 10)),
                         operators=["+", "-", "*", "/"])
         return game.generate(count, max_attempts=1000)
-
-    def verifier():
-        return GameOf24Verifier()
 
     def gold(d):
         # a solution is stored as "nums: (a, b, c, d), ops: ('+', '*', '-')", applied left to
@@ -180,7 +164,7 @@ def task_game_of_24():
             expr = f"({expr} {op} {num})"
         return py_block(expr)
 
-    return ("4 numbers, 1-9, target 24", make, gold, verifier)
+    return ("4 numbers, 1-9, target 24", make, gold, GameOf24Verifier)
 
 
 def task_cryptarithm():
@@ -190,11 +174,8 @@ def task_cryptarithm():
         return Cryptarithm().generate(count, max_attempts=1000, num_letter=4, operator_num=1,
                                       operator_level=2)
 
-    def verifier():
-        return CryptarithmVerifier()
-
     return ("4 letters, 1 op, level 2 (+-)", make, lambda d: f"The answer is {d.answer}.",
-            verifier)
+            CryptarithmVerifier)
 
 
 def task_norinori():
@@ -204,10 +185,8 @@ def task_norinori():
         game = Norinori(n=5, region_nums_range=(3, 5), shadow_ratio=0.1)
         return game.generate(count, max_attempts=1000)
 
-    def verifier():
-        return NorinoriVerifier()
-
-    return ("5x5, 3-5 regions, shadow 0.1", make, lambda d: str(d.metadata["solution"]), verifier)
+    return ("5x5, 3-5 regions, shadow 0.1", make, lambda d: str(d.metadata["solution"]),
+            NorinoriVerifier)
 
 
 STAR_PART = re.compile(r"([A-Za-z])((?:\(\d+,\d+\))+)")
@@ -230,10 +209,7 @@ def task_star_placement():
             stars[region] = [(int(r), int(c)) for r, c in STAR_COORD.findall(coords)]
         return py_block(repr(stars))
 
-    def verifier():
-        return StarPlacementPuzzleVerifier()
-
-    return ("n=5, k=1", make, gold, verifier)
+    return ("n=5, k=1", make, gold, StarPlacementPuzzleVerifier)
 
 
 def task_numbrix():
@@ -242,10 +218,7 @@ def task_numbrix():
     def make(count):
         return Numbrix(n=6, fill_rate=0.35).generate(count, max_attempts=1000)
 
-    def verifier():
-        return NumbrixVerifier()
-
-    return ("n=6, fill 0.35", make, lambda d: str(d.metadata["solution"]), verifier)
+    return ("n=6, fill 0.35", make, lambda d: str(d.metadata["solution"]), NumbrixVerifier)
 
 
 def task_math_path():
@@ -254,10 +227,7 @@ def task_math_path():
     def make(count):
         return MathPath().generate(count, max_attempts=10000, n=11, x_prob=100)
 
-    def verifier():
-        return MathPathVerifier()
-
-    return ("n=11, x_prob 100", make, lambda d: f"[[{d.metadata['ref_expr']}]]", verifier)
+    return ("n=11, x_prob 100", make, lambda d: f"[[{d.metadata['ref_expr']}]]", MathPathVerifier)
 
 
 def task_arrow_maze():
@@ -267,10 +237,7 @@ def task_arrow_maze():
         return ArrowMaze().generate(count, max_attempts=10000, width=5, height=5,
                                     arrow_fill_rate_min=0.3, arrow_fill_rate_max=0.9)
 
-    def verifier():
-        return ArrowMazeVerifier()
-
-    return ("5x5, arrows 0.3-0.9", make, lambda d: py_block(d.answer), verifier)
+    return ("5x5, arrows 0.3-0.9", make, lambda d: py_block(d.answer), ArrowMazeVerifier)
 
 
 def task_campsite():
@@ -279,10 +246,8 @@ def task_campsite():
     def make(count):
         return Campsite(n=5, m=5, tree_density=0.2).generate(count, max_attempts=1000)
 
-    def verifier():
-        return CampsiteVerifier()
-
-    return ("5x5, trees 0.2", make, lambda d: py_block(str(d.metadata["solution"])), verifier)
+    return ("5x5, trees 0.2", make, lambda d: py_block(str(d.metadata["solution"])),
+            CampsiteVerifier)
 
 
 def task_minesweeper():
@@ -295,10 +260,7 @@ def task_minesweeper():
         mines = sorted(tuple(m) for m in d.metadata["current_mines"])
         return str(mines)
 
-    def verifier():
-        return MinesweeperVerifier()
-
-    return ("8x8, mines 0.3, revealed 0.35", make, gold, verifier)
+    return ("8x8, mines 0.3, revealed 0.35", make, gold, MinesweeperVerifier)
 
 
 def task_number_wall():
@@ -307,11 +269,8 @@ def task_number_wall():
     def make(count):
         return NumberWall(n=4, number_rate=0.2).generate(count, max_attempts=1000)
 
-    def verifier():
-        return NumberWallVerifier()
-
     return ("n=4, rate 0.2", make, lambda d: py_block(json.dumps(d.metadata["solution"])),
-            verifier)
+            NumberWallVerifier)
 
 
 def task_wordscapes():
@@ -336,11 +295,8 @@ def task_wordscapes():
                                       "max_intersections": max_inter}))
         return out
 
-    def verifier():
-        return WordscapesVerifier()
-
     return (f"size {size}, {num_words} words, max {max_inter} intersections", make,
-            lambda d: json.dumps(d.metadata["solution"]), verifier)
+            lambda d: json.dumps(d.metadata["solution"]), WordscapesVerifier)
 
 
 TASKS = {
