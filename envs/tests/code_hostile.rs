@@ -123,6 +123,14 @@ fn sleeping_children_are_killed_with_the_program() {
 }
 
 #[test]
+fn processes_crowding_each_other_out_do_not_stretch_the_deadline() {
+    // Eight spinning processes on this machine's few CPUs wait for one another, and that wait is
+    // the program's own doing: the deadline stays where it was (`run` checks the time it took).
+    let spinners = "import os\nfor _ in range(7):\n    if os.fork() == 0:\n        break\nwhile True:\n    pass\n";
+    run(Language::Python, spinners, TestVerdict::TLE, "");
+}
+
+#[test]
 fn crashes_are_runtime_errors() {
     run(
         Language::Python,

@@ -339,6 +339,15 @@ fn build_with(
         } else {
             backend.sandbox
         };
+        let limits = RunLimits {
+            cpu: Duration::from_secs(30),
+            wall: Duration::from_secs(90),
+            memory_bytes: Some(4 << 30),
+            // Also the largest file the compiler may write (the binary).
+            output_bytes: 256 << 20,
+            processes: 64,
+            tmpfs_bytes: 512 << 20,
+        };
         let run = sandbox.run(&RunSpec {
             argv: command,
             stdin: b"",
@@ -349,24 +358,24 @@ fn build_with(
                 writable: language.is_compiled(),
             }],
             cwd: "/tmp/build".into(),
-            limits: RunLimits {
-                cpu: Duration::from_secs(30),
-                wall: Duration::from_secs(90),
-                memory_bytes: Some(4 << 30),
-                // Also the largest file the compiler may write (the binary).
-                output_bytes: 256 << 20,
-                processes: 64,
-                tmpfs_bytes: 512 << 20,
-            },
+            limits: limits.clone(),
         })?;
+        if run.wall_exceeded {
+            // A compiler does not sleep, and the CPU limit ends one that spins: a build that ran out
+            // of wall-clock time with CPU to spare was held up by the machine. Not a compile error,
+            // and not cached, or the stall would be replayed to every later submission of the source.
+            return Err(SandboxError::Unavailable(format!(
+                "the {} build ran past its {} s wall-clock limit after {} ms of CPU",
+                language.name(),
+                limits.wall.as_secs(),
+                run.cpu.as_millis()
+            )));
+        }
         let built = !language.is_compiled() || work.path().join("prog").is_file();
         if run.exit != Exit::Code(0) || !built {
             let mut message = String::from_utf8_lossy(&run.stderr).into_owned();
             message.push_str(&String::from_utf8_lossy(&run.stdout));
-            if run.wall_exceeded
-                || run.exit == Exit::Signal(libc::SIGXCPU)
-                || run.exit == Exit::Signal(libc::SIGKILL)
-            {
+            if run.exit == Exit::Signal(libc::SIGXCPU) || run.exit == Exit::Signal(libc::SIGKILL) {
                 message.push_str("\n(compilation exceeded its time limit)");
             }
             fs::write(work.path().join("compile_error.txt"), &message)

@@ -182,8 +182,11 @@ fn run_test(
                 format!("output exceeded {} bytes", suite.limits.output_limit_bytes)
             }
             TestVerdict::TLE if run.wall_exceeded => format!(
-                "wall-clock limit {:?} exceeded",
-                run_limits(&suite.limits).wall
+                "wall-clock limit {:?} exceeded after {} ms of CPU ({} ms the machine withheld \
+                 were not counted)",
+                run_limits(&suite.limits).wall,
+                report.time_ms,
+                run.withheld.as_millis()
             ),
             TestVerdict::TLE => format!(
                 "CPU time {} ms over the {} s limit",

@@ -320,6 +320,7 @@ impl DockerSandbox {
             stderr,
             output_exceeded: stdout_len > spec.limits.output_bytes,
             wall_exceeded,
+            withheld: Duration::ZERO,
             memory_exceeded,
         };
         match parse_report(&log) {

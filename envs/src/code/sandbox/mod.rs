@@ -21,13 +21,17 @@
 //! - the harness reads stdout and stderr as they come, cuts stdout at the output cap and kills the
 //!   run at the wall-clock limit, counted from the end of the sandbox's own set-up to the helper's
 //!   report of the program's end (a set-up that stalls past `SETUP_LIMIT` is an infrastructure
-//!   error, not a time-limit verdict; the namespaces' teardown after the report is not counted).
+//!   error, not a time-limit verdict; the namespaces' teardown after the report is not counted);
+//! - time the machine withheld from the run (its threads waiting for a CPU, the hypervisor's steal:
+//!   see [`withheld`]) moves the wall-clock deadline out, and a run withheld for more than
+//!   `WITHHELD_LIMIT` is an infrastructure error.
 
 #[cfg(feature = "docker")]
 pub mod docker;
 mod seccomp;
 pub mod slots;
 mod sys;
+mod withheld;
 
 use std::ffi::CString;
 use std::os::fd::{AsRawFd, OwnedFd};
@@ -171,6 +175,10 @@ pub struct RunResult {
     pub stderr: Vec<u8>,
     pub output_exceeded: bool,
     pub wall_exceeded: bool,
+    /// Time the machine withheld from the run (CPU waits, steal), as counted at the wall-clock
+    /// deadline and added to it; zero for a run that ended before its deadline, and always zero in
+    /// the Docker backend.
+    pub withheld: Duration,
     /// A memory cgroup killed the run (the Docker backend); the process sandbox's memory limit is
     /// an rlimit, which shows as a failed allocation instead.
     pub memory_exceeded: bool,
@@ -430,6 +438,10 @@ fn cstr(bytes: &[u8]) -> Result<CString, SandboxError> {
 /// failure. Generous: on a loaded machine namespace creation can wait seconds on the kernel.
 const SETUP_LIMIT: Duration = Duration::from_secs(60);
 
+/// How much machine time may be withheld from one run before it counts as an infrastructure failure
+/// rather than a run: beyond it the machine, not the program, is what failed.
+const WITHHELD_LIMIT: Duration = Duration::from_secs(60);
+
 /// What the harness collected while the run went on.
 struct Watched {
     stdout: Vec<u8>,
@@ -438,6 +450,9 @@ struct Watched {
     output_exceeded: bool,
     wall_exceeded: bool,
     wall: Duration,
+    withheld: Duration,
+    /// The program's CPU time when the harness killed it at the wall limit (it sends no report then).
+    cpu_at_kill: Duration,
 }
 
 /// Reads the pipes until the helper exits, enforcing the output cap and the wall-clock limit.
@@ -459,6 +474,8 @@ fn watch(
         output_exceeded: false,
         wall_exceeded: false,
         wall: Duration::ZERO,
+        withheld: Duration::ZERO,
+        cpu_at_kill: Duration::ZERO,
     };
     let cap = usize::try_from(limits.output_bytes).unwrap_or(usize::MAX);
     let mut buf = vec![0u8; 64 * 1024];
@@ -466,8 +483,10 @@ fn watch(
     let fds = [out_r.as_raw_fd(), err_r.as_raw_fd(), status_r.as_raw_fd()];
     let pidfd = spawned.pidfd.as_raw_fd();
     let mut killed = false;
-    // When the helper reported its set-up done: the program's wall clock starts there.
+    // When the helper reported its set-up done: the program's wall clock starts there, and so does
+    // the count of the machine time withheld from it.
     let mut started: Option<Instant> = None;
+    let mut withheld: Option<withheld::Withheld> = None;
     // The program's wall time once the helper's report is in: the program has ended, and what is
     // left (the namespaces' teardown, which can wait on the kernel under load) is not its time.
     let mut ended: Option<Duration> = None;
@@ -481,7 +500,7 @@ fn watch(
         watched.push(pidfd);
         let timeout = match (killed || ended.is_some(), started) {
             (true, _) => Duration::from_millis(100),
-            (false, Some(t0)) => limits.wall.saturating_sub(t0.elapsed()),
+            (false, Some(t0)) => (limits.wall + w.withheld).saturating_sub(t0.elapsed()),
             (false, None) => SETUP_LIMIT.saturating_sub(start.elapsed()),
         };
         let revents = sys::poll(&watched, timeout).map_err(io_err("poll"))?;
@@ -523,6 +542,9 @@ fn watch(
         }
         if started.is_none() && w.status.first() == Some(&sys::STARTED) {
             started = Some(Instant::now());
+            withheld = Some(withheld::Withheld::start(&withheld::Census::take(
+                spawned.pid,
+            )));
             w.status.remove(0);
         }
         if let (Some(t0), None) = (started, ended) {
@@ -534,13 +556,27 @@ fn watch(
             w.wall = ended.unwrap_or_else(|| started.unwrap_or(start).elapsed());
             return Ok(w);
         }
-        match started {
-            Some(t0) if !killed && ended.is_none() && t0.elapsed() >= limits.wall => {
-                w.wall_exceeded = true;
-                sys::kill(spawned.pid);
-                killed = true;
+        match (started, withheld.as_mut()) {
+            (Some(t0), Some(withheld))
+                if !killed && ended.is_none() && t0.elapsed() >= limits.wall + w.withheld =>
+            {
+                // Counted only here, at the deadline: a run that ends in time costs no /proc walk.
+                let census = withheld::Census::take(spawned.pid);
+                w.withheld = withheld.update(&census);
+                if w.withheld > WITHHELD_LIMIT {
+                    return Err(SandboxError::Unavailable(format!(
+                        "the machine withheld {:.1} s from the run (CPU waits and steal)",
+                        w.withheld.as_secs_f64()
+                    )));
+                }
+                if t0.elapsed() >= limits.wall + w.withheld {
+                    w.wall_exceeded = true;
+                    w.cpu_at_kill = census.on_cpu;
+                    sys::kill(spawned.pid);
+                    killed = true;
+                }
             }
-            None if start.elapsed() >= SETUP_LIMIT => {
+            (None, _) if start.elapsed() >= SETUP_LIMIT => {
                 // A stalled set-up is the machine's failure, never a verdict on the program.
                 return Err(SandboxError::Unavailable(format!(
                     "the sandbox's set-up did not finish within {} s",
@@ -564,6 +600,7 @@ impl Watched {
             stderr: self.stderr,
             output_exceeded: self.output_exceeded,
             wall_exceeded: self.wall_exceeded,
+            withheld: self.withheld,
             memory_exceeded: false,
         };
         match rec.first() {
@@ -598,7 +635,9 @@ impl Watched {
                     source: std::io::Error::from_raw_os_error(errno),
                 });
             }
-            _ if result.output_exceeded || result.wall_exceeded => {}
+            _ if result.output_exceeded || result.wall_exceeded => {
+                result.cpu = self.cpu_at_kill;
+            }
             _ => {
                 return Err(SandboxError::Unavailable(
                     "the sandbox helper ended without a report".into(),

@@ -499,9 +499,17 @@ fn program(p: &Prepared) -> ! {
                 fail(status, STAGE_SETUP, 10 + i as u32, 127);
             }
         }
-        if libc::setgroups(0, std::ptr::null()) != 0
-            || libc::setresgid(plan.gid, plan.gid, plan.gid) != 0
-            || libc::setresuid(plan.uid, plan.uid, plan.uid) != 0
+        // Raw system calls, not glibc's wrappers: those apply the change to every thread glibc
+        // believes the process has, and a raw clone leaves it believing in the parent's threads.
+        // Its wrapper then waited forever on a parent thread caught mid-creation, so the program
+        // never started and its run ended in a time-limit verdict with no CPU used.
+        if libc::syscall(
+            libc::SYS_setgroups,
+            0 as libc::c_ulong,
+            std::ptr::null::<libc::gid_t>(),
+        ) != 0
+            || libc::syscall(libc::SYS_setresgid, plan.gid, plan.gid, plan.gid) != 0
+            || libc::syscall(libc::SYS_setresuid, plan.uid, plan.uid, plan.uid) != 0
         {
             fail(status, STAGE_SETUP, 3, 127);
         }
