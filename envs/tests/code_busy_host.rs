@@ -102,6 +102,7 @@ fn a_starved_program_gets_its_whole_limit_and_a_sleeper_does_not() {
     let busy = "import time\nwhile time.process_time() < 1.7:\n    pass\nprint('done')\n";
     let (report, _) = judge_starved(busy, "done");
     assert_eq!(report.verdict, TestVerdict::AC, "{report:#?}");
+    assert!(report.tests[0].withheld_ms > 0, "{report:#?}");
     assert!(
         report.tests[0].wall_ms > limits.wall.as_millis() as u64,
         "the program was not starved past the wall-clock limit, so this test shows nothing: {report:#?}"
@@ -115,6 +116,7 @@ fn a_starved_program_gets_its_whole_limit_and_a_sleeper_does_not() {
         took < limits.wall + Duration::from_secs(1),
         "took {took:?}: {report:#?}"
     );
+    assert!(report.tests[0].withheld_ms < 500, "{report:#?}");
     let message = report.tests[0].message.as_deref().unwrap_or("");
     assert!(message.contains("wall-clock limit"), "{message}");
     assert!(sandbox_processes().is_empty());

@@ -250,7 +250,7 @@ pub fn outcome_of(report: &Report) -> Outcome {
     let mut details = serde_json::to_value(report).unwrap_or(Value::Null);
     if let Some(tests) = details.get_mut("tests").and_then(Value::as_array_mut) {
         for t in tests.iter_mut().filter_map(Value::as_object_mut) {
-            for key in ["time_ms", "wall_ms", "memory_kb"] {
+            for key in ["time_ms", "wall_ms", "withheld_ms", "memory_kb"] {
                 t.remove(key);
             }
         }

@@ -47,6 +47,10 @@ pub struct TestReport {
     pub time_ms: u64,
     /// Wall-clock time in milliseconds.
     pub wall_ms: u64,
+    /// Milliseconds the machine withheld from the run (CPU waits while other work ran, the
+    /// hypervisor's steal), added to its wall-clock deadline rather than charged to it.
+    #[serde(default)]
+    pub withheld_ms: u64,
     /// Peak resident memory in KiB.
     pub memory_kb: u64,
     #[serde(skip_serializing_if = "Option::is_none")]

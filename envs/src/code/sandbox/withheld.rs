@@ -5,7 +5,10 @@
 //! (and so waits for no CPU) still meets its deadline on time.
 //!
 //! A run's wait counts only up to the CPU time the rest of the machine used meanwhile: a program
-//! whose own processes crowd each other out is waiting on itself, and gains nothing by it.
+//! whose own processes crowd each other out is waiting on itself, and gains nothing by it. Kernel
+//! work a run causes outside its own tasks reads as other work: a fork bomb's failed forks keep
+//! the RCU threads busy, and its deadline moved out by 0.7 to 2.3 s in the hostile tests. That is
+//! bounded, as such work grows more slowly than the wall clock.
 //!
 //! Everything is read from `/proc`; where a file cannot be read the reading counts nothing withheld,
 //! which is the behaviour without this module.
@@ -84,7 +87,8 @@ fn ticks(n: u64) -> Duration {
 /// One look at the scheduler's counters of every thread of the run.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Census {
-    /// CPU time of the run's live threads, the helper's excluded.
+    /// CPU time the run has used: its live processes' (their ended threads included) and that of
+    /// the processes they reaped; the helper's own excluded.
     pub on_cpu: Duration,
     /// The longest time one live thread of the run (the program's or the helper's) waited for a CPU.
     pub longest_wait: Duration,
@@ -98,8 +102,24 @@ impl Census {
     pub fn take(helper: libc::pid_t) -> Census {
         let mut census = Census::default();
         let mut pending = vec![helper];
+        // A process re-parented while the tree is read can be listed twice.
+        let mut seen = std::collections::HashSet::new();
         let mut visited = 0;
         while let Some(pid) = pending.pop() {
+            if !seen.insert(pid) {
+                continue;
+            }
+            if let Some(cpu) = process_cpu(pid) {
+                // A process killed at its CPU limit is gone from the tree, but its time stays in
+                // its reaper's `children` columns; without them the run's work would be counted
+                // as other work's.
+                census.on_cpu += cpu.reaped
+                    + if pid == helper {
+                        Duration::ZERO
+                    } else {
+                        cpu.own
+                    };
+            }
             let Ok(threads) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
                 continue;
             };
@@ -109,11 +129,10 @@ impl Census {
                     return census;
                 }
                 let dir = thread.path();
-                if let Some((on_cpu, wait)) = schedstat(&dir) {
+                if let Some(wait) = run_delay(&dir) {
                     if pid == helper {
                         census.helper_wait = census.helper_wait.max(wait);
                     } else {
-                        census.on_cpu += on_cpu;
                         census.longest_wait = census.longest_wait.max(wait);
                     }
                 }
@@ -130,13 +149,40 @@ impl Census {
     }
 }
 
-/// A thread's `schedstat`: nanoseconds on a CPU, nanoseconds runnable but waiting for one.
-fn schedstat(thread_dir: &Path) -> Option<(Duration, Duration)> {
+/// How long a thread has been runnable but waiting for a CPU: the second column of its
+/// `schedstat`, in nanoseconds.
+fn run_delay(thread_dir: &Path) -> Option<Duration> {
     let text = std::fs::read_to_string(thread_dir.join("schedstat")).ok()?;
-    let mut fields = text.split_ascii_whitespace().map(|f| f.parse::<u64>().ok());
-    let on_cpu = fields.next()??;
-    let wait = fields.next()??;
-    Some((Duration::from_nanos(on_cpu), Duration::from_nanos(wait)))
+    let wait = text.split_ascii_whitespace().nth(1)?.parse().ok()?;
+    Some(Duration::from_nanos(wait))
+}
+
+/// A process's CPU time from its `stat`.
+struct ProcessCpu {
+    /// Its own, every thread's, ended ones included (utime + stime).
+    own: Duration,
+    /// That of the children it reaped, and theirs in turn (cutime + cstime).
+    reaped: Duration,
+}
+
+fn process_cpu(pid: libc::pid_t) -> Option<ProcessCpu> {
+    let text = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The name, in parentheses, may hold spaces: the columns are counted after its end. The
+    // first after it is column 3 (state); utime, stime, cutime and cstime are columns 14 to 17.
+    let rest = &text[text.rfind(')')? + 1..];
+    let columns: Vec<u64> = rest
+        .split_ascii_whitespace()
+        .skip(11)
+        .take(4)
+        .map(|c| c.parse().ok())
+        .collect::<Option<_>>()?;
+    let [utime, stime, cutime, cstime] = columns[..] else {
+        return None;
+    };
+    Some(ProcessCpu {
+        own: ticks(utime + stime),
+        reaped: ticks(cutime + cstime),
+    })
 }
 
 /// The time withheld from one run so far.
@@ -247,31 +293,31 @@ mod tests {
     }
 
     #[test]
-    fn a_census_counts_the_processes_below_the_helper() {
-        // This test's process stands in for the helper, a busy shell for the program.
+    fn a_census_counts_the_processes_below_the_helper_and_those_they_reaped() {
+        // This test's process stands in for the helper, a shell for the program; the shell's busy
+        // subshell has ended and been reaped by the time the census is taken.
         let mut child = std::process::Command::new("sh")
             .args([
                 "-c",
-                "i=0; while [ $i -lt 100000 ]; do i=$((i+1)); done; sleep 30",
+                "(i=0; while [ $i -lt 100000 ]; do i=$((i+1)); done); sleep 30",
             ])
             .spawn()
             .unwrap();
-        let own = Path::new("/proc").join(child.id().to_string());
-        let mut child_cpu = Duration::ZERO;
-        for _ in 0..200 {
+        let pid = child.id() as libc::pid_t;
+        let mut reaped = Duration::ZERO;
+        for _ in 0..500 {
             std::thread::sleep(Duration::from_millis(20));
-            child_cpu = schedstat(&own).unwrap().0;
-            let state = std::fs::read_to_string(own.join("stat")).unwrap();
-            // Sleeping ('S') once the loop is done: its CPU time is final.
-            if state.rsplit(") ").next().unwrap().starts_with('S') {
+            reaped = process_cpu(pid).unwrap().reaped;
+            if !reaped.is_zero() {
                 break;
             }
         }
+        let cpu = process_cpu(pid).unwrap();
         let census = Census::take(std::process::id() as libc::pid_t);
         child.kill().unwrap();
         child.wait().unwrap();
-        assert!(child_cpu > Duration::from_millis(5), "{child_cpu:?}");
-        // Other tests' children may be counted too, never fewer than this one.
-        assert!(census.on_cpu >= child_cpu, "{census:?} < {child_cpu:?}");
+        assert!(reaped >= Duration::from_millis(10), "{reaped:?}");
+        // Other tests' children may be counted too, never less than this one.
+        assert!(census.on_cpu >= cpu.own + cpu.reaped, "{census:?}");
     }
 }
