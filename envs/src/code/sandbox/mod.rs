@@ -542,9 +542,7 @@ fn watch(
         }
         if started.is_none() && w.status.first() == Some(&sys::STARTED) {
             started = Some(Instant::now());
-            withheld = Some(withheld::Withheld::start(&withheld::Census::take(
-                spawned.pid,
-            )));
+            withheld = Some(withheld::Withheld::start(spawned.pid));
             w.status.remove(0);
         }
         if let (Some(t0), None) = (started, ended) {

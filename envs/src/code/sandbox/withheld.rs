@@ -194,11 +194,16 @@ pub struct Withheld {
 }
 
 impl Withheld {
-    /// Starts counting when the helper reports its set-up done; `at_start` is a census taken then.
-    pub fn start(at_start: &Census) -> Withheld {
+    /// Starts counting when the helper reports its set-up done. Two small reads, as every run
+    /// pays for them: the machine's clocks and the (single-threaded) helper's wait so far.
+    pub fn start(helper: libc::pid_t) -> Withheld {
+        let helper_thread = Path::new("/proc")
+            .join(helper.to_string())
+            .join("task")
+            .join(helper.to_string());
         Withheld {
             clock_at_start: MachineClock::read(),
-            helper_wait_at_start: at_start.helper_wait,
+            helper_wait_at_start: run_delay(&helper_thread).unwrap_or_default(),
             longest_wait: Duration::ZERO,
         }
     }
