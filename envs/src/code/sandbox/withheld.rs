@@ -90,7 +90,7 @@ pub struct Census {
     /// CPU time the run has used: its live processes' (their ended threads included) and that of
     /// the processes they reaped; the helper's own excluded.
     pub on_cpu: Duration,
-    /// The longest time one live thread of the run (the program's or the helper's) waited for a CPU.
+    /// The longest time one live thread of the program's processes waited for a CPU.
     pub longest_wait: Duration,
     /// The helper's own wait, kept apart so its wait before the run can be subtracted.
     pub helper_wait: Duration,
