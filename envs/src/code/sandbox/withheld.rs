@@ -102,13 +102,8 @@ impl Census {
     pub fn take(helper: libc::pid_t) -> Census {
         let mut census = Census::default();
         let mut pending = vec![helper];
-        // A process re-parented while the tree is read can be listed twice.
-        let mut seen = std::collections::HashSet::new();
         let mut visited = 0;
         while let Some(pid) = pending.pop() {
-            if !seen.insert(pid) {
-                continue;
-            }
             if let Some(cpu) = process_cpu(pid) {
                 // A process killed at its CPU limit is gone from the tree, but its time stays in
                 // its reaper's `children` columns; without them the run's work would be counted
